@@ -1,0 +1,3 @@
+from insightminer.cli import main
+
+main()

@@ -1,0 +1,349 @@
+"""The `insightminer` command: a thin layer over Pipeline and the stage modules."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="insightminer",
+    help="Mine customer interviews and sales calls for ranked, evidence-backed insight.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True, highlight=False)
+
+INPUTS = Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")]
+OUT_DIR = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
+EMBEDDING_MODEL = Annotated[
+    str, typer.Option(help="Sentence-transformers model: the bundled default, a Hugging Face id or a path.")
+]
+
+
+class CliError(Exception):
+    """A failure with a message for the user (no traceback)."""
+
+
+def _fail(message: str, code: int = 1) -> None:
+    console.print(f"[bold red]error:[/bold red] {message}")
+    raise typer.Exit(code)
+
+
+def _read_lines(path: Path | None) -> list[str]:
+    if path is None:
+        return []
+    if not path.is_file():
+        _fail(f"{path} not found")
+    lines = [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines()]
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def _print_record(record) -> None:
+    if record.status == "skipped":
+        console.print(f"[yellow]skipped[/yellow] {record.path}: {record.reason}")
+    else:
+        note = f" ({'; '.join(record.notes)})" if record.notes else ""
+        console.print(f"[green]read[/green]    {record.path}{note}", style="dim")
+
+
+@app.command()
+def run(
+    inputs: INPUTS,
+    out: OUT_DIR = Path("insightminer-out"),
+    customer: Annotated[list[str], typer.Option(help="Speaker name that is a customer (repeatable).")] = [],
+    interviewer: Annotated[
+        list[str], typer.Option(help="Speaker name that is an interviewer / sales rep (repeatable).")
+    ] = [],
+    metadata: Annotated[Path | None, typer.Option(help="Per-interview metadata CSV or YAML (doc_id column).")] = None,
+    assumptions: Annotated[
+        Path | None, typer.Option(help="Text file, one assumed pain point per line, to check against evidence.")
+    ] = None,
+    seed_topics: Annotated[
+        Path | None, typer.Option(help="Text file, one expected pain point per line, to guide the themes.")
+    ] = None,
+    segment_field: Annotated[str, typer.Option(help="Metadata field that defines customer segments.")] = "segment",
+    embedding_model: EMBEDDING_MODEL = "all-MiniLM-L6-v2",
+    motivator_model: Annotated[str, typer.Option(help="Motivator head name (models/) or path.")] = "motivators",
+    motivator_backend: Annotated[str, typer.Option(help="head | similarity | nli")] = "head",
+    asr_model: Annotated[str, typer.Option(help="tiny.en, base, a Whisper model id or a path.")] = "tiny.en",
+    asr_backend: Annotated[str, typer.Option(help="faster-whisper | transformers")] = "faster-whisper",
+    device: Annotated[str, typer.Option(help="cpu | cuda | auto")] = "cpu",
+    min_theme_documents: Annotated[int, typer.Option(help="Interviews a theme needs to become a finding.")] = 2,
+    unlabelled_speaker: Annotated[
+        str | None, typer.Option(help="Read transcripts without speaker labels as this one speaker.")
+    ] = None,
+    max_file_mb: Annotated[float, typer.Option(help="Skip transcript files larger than this.")] = 20.0,
+    no_emotions: Annotated[bool, typer.Option("--no-emotions", help="Skip emotion classification.")] = False,
+    no_motivators: Annotated[bool, typer.Option("--no-motivators", help="Skip motivator classification.")] = False,
+    cache_dir: Annotated[Path | None, typer.Option(help="Cache folder (embeddings, transcripts).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors and the summary.")] = False,
+) -> None:
+    """Run everything: transcripts and audio in, ranked findings, personas and report out."""
+    from insightminer.config import Config
+    from insightminer.pipeline import NoUsableInputError, Pipeline
+
+    config = Config(
+        embedding_model=embedding_model,
+        motivator_model=motivator_model,
+        motivator_backend=motivator_backend,
+        asr_model=asr_model,
+        asr_backend=asr_backend,
+        device=device,
+        metadata_file=str(metadata) if metadata else None,
+        max_file_mb=max_file_mb,
+        unlabelled_speaker=unlabelled_speaker,
+        customer_speakers=list(customer),
+        interviewer_speakers=list(interviewer),
+        segment_field=segment_field,
+        min_theme_documents=min_theme_documents,
+        seed_topics=_read_lines(seed_topics),
+        assumptions=_read_lines(assumptions),
+        emotions=not no_emotions,
+        motivators=not no_motivators,
+        cache_dir=str(cache_dir) if cache_dir else None,
+        progress=not quiet,
+    )
+    pipeline = Pipeline(config, console=console, on_input=None if quiet else _print_record)
+    try:
+        result = pipeline.run(inputs, out)
+    except NoUsableInputError as exc:
+        _fail(f"{exc}; see {out / 'run.json'}")
+        return
+    skipped = result.skipped
+    console.print(
+        f"[bold]{len(result.processed)} inputs processed, {len(skipped)} skipped[/bold]; "
+        f"{len(result.statements)} customer statements, {len(result.top_findings)} findings -> {out}"
+    )
+    for record in skipped:
+        console.print(f"  [yellow]skipped[/yellow] {record.path}: {record.reason}")
+    for finding in result.top_findings[:5]:
+        prev = finding["prevalence"]
+        console.print(
+            f"  {finding['rank']}. {finding['label']} — {prev['documents']} interviews "
+            f"({prev['share_of_documents']:.0%})"
+        )
+
+
+@app.command()
+def ingest(
+    inputs: INPUTS,
+    out: OUT_DIR = Path("insightminer-transcripts"),
+    metadata: Annotated[Path | None, typer.Option(help="Per-interview metadata CSV or YAML.")] = None,
+    unlabelled_speaker: Annotated[str | None, typer.Option(help="Speaker for unlabelled transcripts.")] = None,
+    max_file_mb: Annotated[float, typer.Option(help="Skip transcript files larger than this.")] = 20.0,
+) -> None:
+    """Read transcripts into the project's JSON (one file per interview) and list what was skipped."""
+    from insightminer.ingest import ingest_paths
+    from insightminer.roles import assign_roles
+    from insightminer.storage import atomic_write_json
+
+    transcripts, records = ingest_paths(
+        inputs, metadata_file=metadata, max_file_bytes=int(max_file_mb * 1_000_000),
+        unlabelled_speaker=unlabelled_speaker, on_record=_print_record,
+    )
+    for transcript in transcripts:
+        assign_roles(transcript)
+        atomic_write_json(out / f"{transcript.doc_id}.json", transcript.to_dict())
+    atomic_write_json(out / "ingest.json", {"inputs": [r.__dict__ for r in records]})
+    console.print(f"{len(transcripts)} transcripts written to {out}")
+    if not transcripts:
+        _fail("nothing could be read")
+
+
+@app.command()
+def transcribe(
+    inputs: INPUTS,
+    out: OUT_DIR = Path("insightminer-transcripts"),
+    asr_model: Annotated[str, typer.Option(help="tiny.en, base, a Whisper model id or a path.")] = "tiny.en",
+    backend: Annotated[str, typer.Option(help="faster-whisper | transformers")] = "faster-whisper",
+    device: Annotated[str, typer.Option(help="cpu | cuda | auto")] = "auto",
+    compute_type: Annotated[str, typer.Option(help="CTranslate2 compute type (int8, float16, ...).")] = "default",
+    language: Annotated[str | None, typer.Option(help="Language code; default: detect.")] = None,
+    word_timestamps: Annotated[bool, typer.Option(help="Word-level timestamps.")] = False,
+    no_vad: Annotated[bool, typer.Option("--no-vad", help="Do not skip silence with VAD.")] = False,
+    batch_size: Annotated[int, typer.Option(help="Segments decoded together.")] = 8,
+    cache_dir: Annotated[Path | None, typer.Option(help="Transcript cache folder.")] = None,
+) -> None:
+    """Transcribe audio/video files to JSON, WebVTT and SRT transcripts with speakers and timestamps."""
+    from insightminer.config import default_cache_dir
+    from insightminer.transcribe import TranscribeOptions, transcribe_command
+
+    options = TranscribeOptions(
+        model=asr_model, backend=backend, device=device, compute_type=compute_type, language=language,
+        word_timestamps=word_timestamps, vad=not no_vad, batch_size=batch_size,
+        cache_dir=str(cache_dir or default_cache_dir() / "transcripts"),
+    )
+    code = transcribe_command(list(inputs), out, options, console)
+    raise typer.Exit(code)
+
+
+@app.command()
+def themes(
+    input_csv: Annotated[Path, typer.Argument(help="CSV of customer statements (survey answers, tickets, ...).")],
+    text_column: Annotated[str, typer.Option(help="Column holding the text.")],
+    out: OUT_DIR = Path("insightminer-themes"),
+    all_statements: Annotated[
+        bool, typer.Option("--all-statements", help="Cluster every row, not only pain points.")
+    ] = False,
+    min_theme_size: Annotated[int, typer.Option(help="Smallest theme.")] = 3,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    embedding_model: EMBEDDING_MODEL = "all-MiniLM-L6-v2",
+    cache_dir: Annotated[Path | None, typer.Option(help="Embedding cache folder.")] = None,
+) -> None:
+    """Cluster the rows of any CSV into themes: DIR/assignments.csv (row, theme_id) and DIR/themes.json."""
+    from insightminer.config import default_cache_dir
+    from insightminer.embed import Embedder
+    from insightminer.themes import ThemeModel, cluster_csv
+
+    embedder = Embedder(embedding_model, cache_dir=(cache_dir or default_cache_dir()) / "embeddings")
+    statement_filter = None
+    if not all_statements:
+        from insightminer.detect import StatementKindDetector
+
+        detector = StatementKindDetector()
+
+        def statement_filter(texts, vectors):
+            import numpy as np
+
+            return np.array([kind == "pain_point" for kind, _ in detector.predict(vectors, texts)], dtype=bool)
+
+    summary = cluster_csv(
+        input_csv, text_column, out, embedder=embedder, statement_filter=statement_filter,
+        model=ThemeModel(min_theme_size=min_theme_size, random_state=seed),
+    )
+    n_themes = len(summary.get("themes", [])) if isinstance(summary, dict) else "?"
+    console.print(f"{n_themes} themes -> {out / 'assignments.csv'}, {out / 'themes.json'}")
+
+
+@app.command()
+def emotions(
+    input_csv: Annotated[Path, typer.Argument(help="CSV with a text column.")],
+    text_column: Annotated[str, typer.Option(help="Column holding the text.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output CSV.")],
+    model: Annotated[str, typer.Option(help="Emotion model name (models/) or path.")] = "emotions",
+) -> None:
+    """Add emotion columns (emotion, emotion_score, emotions, ekman, sentiment) to every row of a CSV."""
+    from insightminer.emotions import EmotionClassifier, annotate_csv_emotions
+
+    classifier = EmotionClassifier(model)
+    rows = annotate_csv_emotions(input_csv, text_column, out, _embedder_for(classifier.embedding_model), classifier)
+    console.print(f"{rows} rows -> {out}")
+
+
+@app.command()
+def motivators(
+    input_csv: Annotated[Path, typer.Argument(help="CSV with a text column.")],
+    text_column: Annotated[str, typer.Option(help="Column holding the text.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output CSV.")],
+    model: Annotated[str, typer.Option(help="Motivator head name (models/) or path.")] = "motivators",
+    backend: Annotated[str, typer.Option(help="head | similarity | nli")] = "head",
+    nli_model: Annotated[str | None, typer.Option(help="NLI model id or path for --backend nli.")] = None,
+) -> None:
+    """Add motivator columns (motivator, motivator_score, motivators) to every row of a CSV."""
+    from insightminer.motivators import MotivatorClassifier, annotate_csv_motivators
+
+    classifier = MotivatorClassifier(model, backend=backend, nli_model=nli_model)
+    rows = annotate_csv_motivators(
+        input_csv, text_column, out, _embedder_for(classifier.embedding_model), classifier
+    )
+    console.print(f"{rows} rows -> {out}")
+
+
+@app.command("train-classifier")
+def train_classifier(
+    labels_csv: Annotated[Path, typer.Argument(help="CSV of labelled statements.")],
+    text_column: Annotated[str, typer.Option(help="Column holding the text.")],
+    label_column: Annotated[str, typer.Option(help="Column holding the label.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Model folder, e.g. models/my-taxonomy.")],
+    multi_label: Annotated[bool, typer.Option(help="Labels are ';'-separated lists.")] = False,
+    embedding_model: EMBEDDING_MODEL = "all-MiniLM-L6-v2",
+) -> None:
+    """Train a statement classifier (e.g. your own motivator taxonomy) on your labelled CSV."""
+    from insightminer.training import train_classifier as train
+
+    metrics = train(
+        labels_csv, text_column, label_column, out, embedder=_embedder_for(embedding_model), multi_label=multi_label
+    )
+    cv = metrics.get("cv_macro_f1") if isinstance(metrics, dict) else None
+    console.print(f"saved {out}" + (f"; cross-validated macro-F1 {cv:.3f}" if cv is not None else ""))
+
+
+@app.command()
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `insightminer run`.")],
+) -> None:
+    """Re-write findings.md, findings.csv and report.html from a run folder's JSON and parquet files."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    from insightminer.report import read_findings, write_findings
+    from insightminer.report_html import render_report_html
+    from insightminer.schema import Statement
+    from insightminer.storage import atomic_write_text
+
+    findings = read_findings(run_dir)
+    personas_path = run_dir / "personas.json"
+    personas = json.loads(personas_path.read_text(encoding="utf-8")) if personas_path.is_file() else {}
+    table = pq.read_table(run_dir / "segments.parquet").to_pylist()
+    statements = [
+        Statement(
+            statement_id=r["statement_id"], doc_id=r["doc_id"], speaker=r["speaker"], role=r["role"],
+            text=r["text"], start=r["start"], end=r["end"], kind=r["kind"], kind_score=r["kind_score"],
+            theme_id=r["theme_id"], emotions=dict(r["emotions"]), motivators=dict(r["motivators"]),
+            metadata={k[5:]: v for k, v in r.items() if k.startswith("meta_") and v is not None},
+        )
+        for r in table
+    ]
+    write_findings(run_dir, findings)
+    from insightminer.trends import theme_trends
+
+    html = render_report_html(findings, personas, theme_trends(statements, findings), statements)
+    atomic_write_text(run_dir / "report.html", html)
+    console.print(f"report re-written in {run_dir}")
+
+
+@app.command()
+def models() -> None:
+    """List the models a run uses and where each resolves (all offline by default)."""
+    from rich.table import Table
+
+    from insightminer.model_registry import models_dir, resolve_embedding_model
+
+    table = Table(title="insightminer models")
+    table.add_column("role")
+    table.add_column("name")
+    table.add_column("resolves to")
+    table.add_row("embeddings", "all-MiniLM-L6-v2", resolve_embedding_model("all-MiniLM-L6-v2"))
+    for folder in sorted(p for p in models_dir().iterdir() if p.is_dir()) if models_dir().is_dir() else []:
+        table.add_row("trained head", folder.name, str(folder))
+    try:
+        from insightminer.transcribe import describe_asr_models
+
+        for name, where in describe_asr_models().items():
+            table.add_row("speech-to-text", name, where)
+    except ImportError:
+        pass
+    Console().print(table)
+
+
+def _embedder_for(model: str):
+    from insightminer.config import default_cache_dir
+    from insightminer.embed import Embedder
+
+    return Embedder(model, cache_dir=default_cache_dir() / "embeddings")
+
+
+def main() -> None:
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        app()
+    except (FileNotFoundError, ValueError, RuntimeError, OSError) as exc:
+        # Known failure modes reach the user as one clear line, not a traceback.
+        console.print(f"[bold red]error:[/bold red] {exc}")
+        raise SystemExit(1) from None

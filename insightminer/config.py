@@ -1,0 +1,70 @@
+"""One config drives the whole pipeline (CLI flags and the Python API both build this)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+def default_cache_dir() -> Path:
+    """$INSIGHTMINER_CACHE_DIR, else ~/.cache/insightminer."""
+    env = os.environ.get("INSIGHTMINER_CACHE_DIR")
+    return Path(env) if env else Path.home() / ".cache" / "insightminer"
+
+
+@dataclass
+class Config:
+    """Everything that decides a run's output. Two runs with equal configs and inputs give equal findings."""
+
+    # models (names resolve offline; any Hugging Face id or local path works where reachable)
+    embedding_model: str = "all-MiniLM-L6-v2"
+    statement_model: str = "statement-kind"
+    emotion_model: str = "emotions"
+    motivator_model: str = "motivators"
+    motivator_backend: str = "head"  # head | similarity | nli
+    asr_model: str = "tiny.en"
+    asr_backend: str = "faster-whisper"  # faster-whisper | transformers
+    device: str = "cpu"  # cpu | cuda | auto
+    compute_type: str = "default"
+
+    # ingest
+    metadata_file: str | None = None
+    max_file_mb: float = 20.0
+    unlabelled_speaker: str | None = None
+    customer_speakers: list[str] = field(default_factory=list)  # --customer overrides
+    interviewer_speakers: list[str] = field(default_factory=list)  # --interviewer overrides
+
+    # analysis
+    segment_field: str = "segment"
+    theme_kinds: list[str] = field(default_factory=lambda: ["pain_point"])  # statements that form themes
+    min_theme_size: int = 3
+    min_theme_documents: int = 2  # a finding needs evidence from at least this many interviews
+    seed_topics: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    evidence_per_finding: int = 5
+    emotions: bool = True
+    motivators: bool = True
+    personas: bool = True
+    random_state: int = 0
+
+    # execution
+    batch_size: int = 64
+    cache_dir: str | None = None  # None -> default_cache_dir(); "" disables the disk cache
+    progress: bool = False
+
+    def resolved_cache_dir(self) -> Path | None:
+        if self.cache_dir == "":
+            return None
+        return Path(self.cache_dir) if self.cache_dir else default_cache_dir()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def findings_relevant(self) -> dict[str, Any]:
+        """The part of the config that decides findings (execution details left out)."""
+        data = self.to_dict()
+        for key in ("batch_size", "cache_dir", "progress", "device", "compute_type"):
+            data.pop(key, None)
+        return data

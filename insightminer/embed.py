@@ -1,0 +1,161 @@
+"""Embed statements with sentence-transformers, batched, cached on disk by (model, text hash).
+
+A re-run embeds nothing it has seen before: vectors live in append-only `.npy` shards keyed by a
+BLAKE2 hash of the text, one folder per model. No pickle is involved anywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+
+from insightminer.model_registry import resolve_embedding_model
+from insightminer.storage import atomic_write_bytes
+
+DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+
+
+def text_hash(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+class EmbeddingCache:
+    """Append-only on-disk store of vectors keyed by text hash, one folder per model."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self._index: dict[bytes, tuple[int, int]] | None = None
+        self._shards: list[np.ndarray] = []
+
+    def _load(self) -> None:
+        if self._index is not None:
+            return
+        self._index = {}
+        self._shards = []
+        if not self.folder.is_dir():
+            return
+        for keys_path in sorted(self.folder.glob("shard-*.keys.npy")):
+            vecs_path = keys_path.with_name(keys_path.name.replace(".keys.npy", ".vecs.npy"))
+            try:
+                keys = np.load(keys_path, allow_pickle=False)
+                vecs = np.load(vecs_path, allow_pickle=False, mmap_mode="r")
+            except (OSError, ValueError):
+                continue  # a shard from a killed run is ignored, not trusted
+            if len(keys) != len(vecs):
+                continue
+            shard_no = len(self._shards)
+            self._shards.append(vecs)
+            for row, key in enumerate(keys):
+                self._index[bytes(key)] = (shard_no, row)
+
+    def get(self, hashes: list[bytes]) -> tuple[np.ndarray | None, list[int]]:
+        """Return (vectors for the found hashes in order or None, indices of the missing ones)."""
+        self._load()
+        assert self._index is not None
+        missing = [i for i, h in enumerate(hashes) if h not in self._index]
+        if len(missing) == len(hashes):
+            return None, missing
+        dim = self._shards[0].shape[1]
+        out = np.zeros((len(hashes), dim), dtype=np.float32)
+        for i, h in enumerate(hashes):
+            loc = self._index.get(h)
+            if loc is not None:
+                out[i] = self._shards[loc[0]][loc[1]]
+        return out, missing
+
+    def put(self, hashes: list[bytes], vectors: np.ndarray) -> None:
+        self._load()
+        assert self._index is not None
+        if not hashes:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        shard_no = len(list(self.folder.glob("shard-*.keys.npy")))
+        stem = f"shard-{shard_no:06d}-{os.getpid()}"
+        keys = np.frombuffer(b"".join(hashes), dtype=np.uint8).reshape(len(hashes), 16)
+        # Vectors first, keys last: a shard only counts once its keys file exists.
+        atomic_write_bytes(self.folder / f"{stem}.vecs.npy", _npy_bytes(vectors.astype(np.float32)))
+        atomic_write_bytes(self.folder / f"{stem}.keys.npy", _npy_bytes(keys))
+        no = len(self._shards)
+        self._shards.append(vectors.astype(np.float32))
+        for row, h in enumerate(hashes):
+            self._index[h] = (no, row)
+
+
+def _npy_bytes(array: np.ndarray) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    np.save(buf, array, allow_pickle=False)
+    return buf.getvalue()
+
+
+def _model_key(model_name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", model_name).strip("_")[-80:] or "model"
+
+
+class Embedder:
+    """Sentence embeddings for statements, normalised to unit length (so dot product = cosine)."""
+
+    def __init__(
+        self,
+        model: str = DEFAULT_EMBEDDING_MODEL,
+        cache_dir: str | Path | None = None,
+        batch_size: int = 64,
+        device: str = "cpu",
+    ):
+        self.model_name = model
+        self.batch_size = batch_size
+        self.device = device
+        self.cache = EmbeddingCache(Path(cache_dir) / _model_key(model)) if cache_dir else None
+        self._model = None
+        self.encoded_count = 0  # texts actually run through the model (not from cache)
+
+    @property
+    def model(self):
+        if self._model is None:
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(resolve_embedding_model(self.model_name), device=self.device)
+        return self._model
+
+    @property
+    def dimension(self) -> int:
+        return int(self.model.get_sentence_embedding_dimension())
+
+    def _encode(self, texts: list[str], show_progress: bool) -> np.ndarray:
+        vectors = self.model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=show_progress,
+        )
+        self.encoded_count += len(texts)
+        return np.asarray(vectors, dtype=np.float32)
+
+    def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        """Embed texts in order; cached texts are read back, only new ones go through the model."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        if self.cache is None:
+            return self._encode(list(texts), show_progress)
+        hashes = [text_hash(t) for t in texts]
+        found, missing = self.cache.get(hashes)
+        if not missing:
+            assert found is not None
+            return found
+        # Each distinct new text is encoded once.
+        unique: dict[bytes, int] = {}
+        for i in missing:
+            unique.setdefault(hashes[i], i)
+        new_vectors = self._encode([texts[i] for i in unique.values()], show_progress)
+        self.cache.put(list(unique.keys()), new_vectors)
+        by_hash = dict(zip(unique.keys(), new_vectors))
+        out = found if found is not None else np.zeros((len(texts), new_vectors.shape[1]), np.float32)
+        for i in missing:
+            out[i] = by_hash[hashes[i]]
+        return out

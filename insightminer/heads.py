@@ -1,0 +1,256 @@
+"""Small classifier heads on frozen sentence embeddings, stored as safetensors + JSON.
+
+One estimator serves every statement classifier in the project (statement kind, emotions,
+motivators, a user's own taxonomy). scikit-learn conventions: parameters in ``__init__``, fitted
+state in trailing-underscore attributes, deterministic with ``random_state``. Nothing is pickled:
+a model file can never run code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from insightminer.storage import atomic_write_bytes, atomic_write_text, dumps_json
+
+HEAD_WEIGHTS = "head.safetensors"
+HEAD_CONFIG = "head.json"
+FORMAT_VERSION = 1
+
+
+class EmbeddingClassifier:
+    """Linear or one-hidden-layer head on sentence embeddings.
+
+    Single-label heads use softmax; multi-label heads use per-label sigmoids with per-label
+    thresholds (``tune_thresholds`` picks them on held-out data).
+    """
+
+    def __init__(
+        self,
+        labels: Sequence[str],
+        multi_label: bool = False,
+        hidden_dim: int = 256,
+        epochs: int = 60,
+        learning_rate: float = 2e-3,
+        weight_decay: float = 1e-4,
+        dropout: float = 0.1,
+        batch_size: int = 128,
+        class_weight: str | None = "balanced",
+        random_state: int = 0,
+        embedding_model: str = "all-MiniLM-L6-v2",
+    ):
+        self.labels = list(labels)
+        self.multi_label = multi_label
+        self.hidden_dim = hidden_dim
+        self.epochs = epochs
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.dropout = dropout
+        self.batch_size = batch_size
+        self.class_weight = class_weight
+        self.random_state = random_state
+        self.embedding_model = embedding_model
+        self.thresholds_: np.ndarray | None = None
+        self.metadata_: dict[str, Any] = {}
+        self.input_dim_: int | None = None
+        self._module = None
+
+    # -- model -------------------------------------------------------------------------------
+    def _build(self, input_dim: int):
+        import torch
+        from torch import nn
+
+        torch.manual_seed(self.random_state)
+        n_out = len(self.labels)
+        if self.hidden_dim and self.hidden_dim > 0:
+            module = nn.Sequential(
+                nn.Dropout(self.dropout),
+                nn.Linear(input_dim, self.hidden_dim),
+                nn.GELU(),
+                nn.Dropout(self.dropout),
+                nn.Linear(self.hidden_dim, n_out),
+            )
+        else:
+            module = nn.Sequential(nn.Dropout(self.dropout), nn.Linear(input_dim, n_out))
+        return module
+
+    def fit(self, X: np.ndarray, y: np.ndarray | Sequence) -> EmbeddingClassifier:
+        """Fit on embeddings X. y: label indices or names (single-label) or a 0/1 matrix (multi-label)."""
+        import torch
+        from torch import nn
+
+        X = np.asarray(X, dtype=np.float32)
+        targets = self._encode_targets(y)
+        self.input_dim_ = int(X.shape[1])
+        self._module = self._build(self.input_dim_)
+        module = self._module
+        generator = torch.Generator().manual_seed(self.random_state)
+        xs = torch.from_numpy(X)
+        if self.multi_label:
+            ys = torch.from_numpy(targets.astype(np.float32))
+            pos = ys.sum(0).clamp(min=1.0)
+            pos_weight = ((len(ys) - pos) / pos).clamp(max=20.0) if self.class_weight else None
+            loss_fn = nn.BCEWithLogitsLoss(pos_weight=pos_weight)
+        else:
+            ys = torch.from_numpy(targets.astype(np.int64))
+            weight = None
+            if self.class_weight == "balanced":
+                counts = np.bincount(targets, minlength=len(self.labels)).astype(np.float32)
+                counts[counts == 0] = 1.0
+                weight = torch.from_numpy(len(targets) / (len(self.labels) * counts))
+            loss_fn = nn.CrossEntropyLoss(weight=weight)
+        optimiser = torch.optim.AdamW(module.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay)
+        n = len(xs)
+        steps_per_epoch = max(1, (n + self.batch_size - 1) // self.batch_size)
+        scheduler = torch.optim.lr_scheduler.OneCycleLR(
+            optimiser, max_lr=self.learning_rate, total_steps=self.epochs * steps_per_epoch
+        )
+        module.train()
+        for _ in range(self.epochs):
+            order = torch.randperm(n, generator=generator)
+            for start in range(0, n, self.batch_size):
+                idx = order[start : start + self.batch_size]
+                optimiser.zero_grad()
+                loss = loss_fn(module(xs[idx]), ys[idx])
+                loss.backward()
+                optimiser.step()
+                scheduler.step()
+        module.eval()
+        if self.multi_label and self.thresholds_ is None:
+            self.thresholds_ = np.full(len(self.labels), 0.5, dtype=np.float32)
+        return self
+
+    def _encode_targets(self, y) -> np.ndarray:
+        if self.multi_label:
+            arr = np.asarray(y)
+            if arr.ndim != 2 or arr.shape[1] != len(self.labels):
+                raise ValueError("multi-label targets must be a (n_samples, n_labels) 0/1 matrix")
+            return arr
+        arr = np.asarray(list(y))
+        if arr.dtype.kind in "iu":
+            return arr.astype(np.int64)
+        index = {label: i for i, label in enumerate(self.labels)}
+        unknown = sorted({str(v) for v in arr if v not in index})
+        if unknown:
+            raise ValueError(f"labels not in the head's label set: {unknown[:5]}")
+        return np.array([index[v] for v in arr], dtype=np.int64)
+
+    # -- inference ---------------------------------------------------------------------------
+    def _check_fitted(self) -> None:
+        if self._module is None:
+            raise RuntimeError("This classifier is not fitted yet: call fit() or load().")
+
+    def predict_proba(self, X: np.ndarray, batch_size: int = 4096) -> np.ndarray:
+        """Class probabilities (softmax) or per-label probabilities (sigmoid), float32."""
+        import torch
+
+        self._check_fitted()
+        X = np.asarray(X, dtype=np.float32)
+        if len(X) == 0:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        outs = []
+        with torch.inference_mode():
+            for start in range(0, len(X), batch_size):
+                logits = self._module(torch.from_numpy(X[start : start + batch_size]))
+                probs = torch.sigmoid(logits) if self.multi_label else torch.softmax(logits, dim=-1)
+                outs.append(probs.numpy())
+        return np.concatenate(outs).astype(np.float32)
+
+    def predict(self, X: np.ndarray) -> list:
+        """Top label per row (single-label), or the list of labels over threshold (multi-label)."""
+        probs = self.predict_proba(X)
+        if not self.multi_label:
+            return [self.labels[i] for i in probs.argmax(1)]
+        assert self.thresholds_ is not None
+        return [[self.labels[j] for j in np.flatnonzero(row >= self.thresholds_)] for row in probs]
+
+    def tune_thresholds(
+        self, X: np.ndarray, Y: np.ndarray, grid: Sequence[float] | None = None
+    ) -> np.ndarray:
+        """Per-label threshold that maximises that label's F1 on held-out (X, Y)."""
+        if not self.multi_label:
+            raise ValueError("thresholds apply to multi-label heads only")
+        probs = self.predict_proba(X)
+        Y = np.asarray(Y).astype(bool)
+        grid = np.asarray(grid if grid is not None else np.arange(0.05, 0.96, 0.01), dtype=np.float32)
+        best = np.full(len(self.labels), 0.5, dtype=np.float32)
+        for j in range(len(self.labels)):
+            truth = Y[:, j]
+            if not truth.any():
+                continue
+            pred = probs[:, j][None, :] >= grid[:, None]
+            tp = (pred & truth).sum(1)
+            fp = (pred & ~truth).sum(1)
+            fn = (~pred & truth).sum(1)
+            f1 = 2 * tp / np.maximum(2 * tp + fp + fn, 1)
+            best[j] = grid[int(np.argmax(f1))]
+        self.thresholds_ = best
+        return best
+
+    # -- persistence -------------------------------------------------------------------------
+    def config(self) -> dict[str, Any]:
+        return {
+            "format_version": FORMAT_VERSION,
+            "kind": "embedding_classifier",
+            "labels": self.labels,
+            "multi_label": self.multi_label,
+            "hidden_dim": self.hidden_dim,
+            "input_dim": self.input_dim_,
+            "dropout": self.dropout,
+            "embedding_model": self.embedding_model,
+            "thresholds": None if self.thresholds_ is None else [round(float(t), 4) for t in self.thresholds_],
+            "training": {
+                "epochs": self.epochs,
+                "learning_rate": self.learning_rate,
+                "weight_decay": self.weight_decay,
+                "batch_size": self.batch_size,
+                "class_weight": self.class_weight,
+                "random_state": self.random_state,
+            },
+            "metadata": self.metadata_,
+        }
+
+    def save(self, folder: str | Path, model_card: str | None = None) -> Path:
+        """Write head.safetensors, head.json and (if given) README.md into folder."""
+        from safetensors.torch import save
+
+        self._check_fitted()
+        folder = Path(folder)
+        state = {k: v.detach().contiguous() for k, v in self._module.state_dict().items()}
+        atomic_write_bytes(folder / HEAD_WEIGHTS, save(state))
+        atomic_write_text(folder / HEAD_CONFIG, dumps_json(self.config()))
+        if model_card is not None:
+            atomic_write_text(folder / "README.md", model_card)
+        return folder
+
+    @classmethod
+    def load(cls, folder: str | Path) -> EmbeddingClassifier:
+        from safetensors.torch import load
+
+        folder = Path(folder)
+        config_path = folder / HEAD_CONFIG
+        if not config_path.is_file():
+            raise FileNotFoundError(f"{folder} has no {HEAD_CONFIG}: not a trained insightminer head")
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+        training = config.get("training", {})
+        head = cls(
+            labels=config["labels"],
+            multi_label=config["multi_label"],
+            hidden_dim=config["hidden_dim"],
+            dropout=config.get("dropout", 0.1),
+            embedding_model=config.get("embedding_model", "all-MiniLM-L6-v2"),
+            **{k: v for k, v in training.items() if k in {"epochs", "learning_rate", "weight_decay", "batch_size", "class_weight", "random_state"}},
+        )
+        if config.get("thresholds") is not None:
+            head.thresholds_ = np.asarray(config["thresholds"], dtype=np.float32)
+        head.metadata_ = config.get("metadata", {})
+        state = load((folder / HEAD_WEIGHTS).read_bytes())
+        head.input_dim_ = int(config["input_dim"])
+        head._module = head._build(head.input_dim_)
+        head._module.load_state_dict(state)
+        head._module.eval()
+        return head

@@ -1,0 +1,416 @@
+"""The one Pipeline behind the CLI and the Python API.
+
+Data flows one way: ingest (and transcribe) -> segment -> embed -> detect -> emotions/motivators
+-> themes -> rank -> personas -> report. Each stage lives in its own module and is usable alone;
+this module only wires them, times them, and writes the run directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from insightminer import __version__
+from insightminer.config import Config
+from insightminer.embed import Embedder
+from insightminer.rank import ThemeInfo, rank_findings
+from insightminer.report import FINDINGS_SCHEMA_VERSION, statements_table, write_findings, write_parquet
+from insightminer.schema import InputRecord, Statement, Transcript
+from insightminer.segment import segment_transcript
+from insightminer.storage import atomic_write_json, atomic_write_text
+
+
+class NoUsableInputError(RuntimeError):
+    """Nothing could be processed: every input was skipped (the reasons are in the manifest)."""
+
+
+@dataclass
+class Result:
+    """What a run produced, with typed fields for callers of the Python API."""
+
+    findings: dict[str, Any]
+    statements: list[Statement]
+    transcripts: list[Transcript]
+    inputs: list[InputRecord]
+    personas: dict[str, Any] | None = None
+    trends: dict[str, Any] | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    out_dir: Path | None = None
+
+    @property
+    def processed(self) -> list[InputRecord]:
+        return [r for r in self.inputs if r.status == "processed"]
+
+    @property
+    def skipped(self) -> list[InputRecord]:
+        return [r for r in self.inputs if r.status == "skipped"]
+
+    @property
+    def top_findings(self) -> list[dict[str, Any]]:
+        return self.findings["findings"]
+
+
+class Pipeline:
+    """Run the whole flow over files and folders: `Pipeline(Config()).run(paths, out_dir)`."""
+
+    def __init__(self, config: Config | None = None, console: Any = None,
+                 on_input: Callable[[InputRecord], None] | None = None):
+        self.config = config or Config()
+        self.console = console
+        self.on_input = on_input
+        self.timings: dict[str, float] = {}
+        self._embedders: dict[str, Embedder] = {}
+        self._transcriber = None
+        self.models_used: dict[str, Any] = {}
+
+    # -- helpers -----------------------------------------------------------------------------
+    @contextmanager
+    def _stage(self, name: str) -> Iterator[None]:
+        if self.console is not None and self.config.progress:
+            with self.console.status(f"[bold]{name}[/bold] ..."):
+                start = time.perf_counter()
+                yield
+        else:
+            start = time.perf_counter()
+            yield
+        self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - start, 4)
+
+    def embedder(self, model: str | None = None) -> Embedder:
+        """One Embedder per model name, sharing the run's disk cache."""
+        name = model or self.config.embedding_model
+        if name not in self._embedders:
+            cache = self.config.resolved_cache_dir()
+            self._embedders[name] = Embedder(
+                name,
+                cache_dir=cache / "embeddings" if cache else None,
+                batch_size=self.config.batch_size,
+                device=_torch_device(self.config.device),
+            )
+        return self._embedders[name]
+
+    def _embed_for(self, model: str, texts: list[str], default: np.ndarray) -> np.ndarray:
+        """Embeddings from the model a head was trained on (reuses the main ones when it matches)."""
+        if model == self.config.embedding_model:
+            return default
+        return self.embedder(model).encode(texts)
+
+    # -- stages ------------------------------------------------------------------------------
+    def transcriber(self):
+        if self._transcriber is None:
+            from insightminer.transcribe import TranscribeOptions, Transcriber
+
+            cache = self.config.resolved_cache_dir()
+            options = TranscribeOptions(
+                model=self.config.asr_model,
+                backend=self.config.asr_backend,
+                device=self.config.device,
+                compute_type=self.config.compute_type,
+                cache_dir=str(cache / "transcripts") if cache else None,
+            )
+            self._transcriber = Transcriber(options)
+        return self._transcriber
+
+    def _read_audio(self, path: Path) -> list[Transcript]:
+        return [self.transcriber().transcribe(path)]
+
+    def ingest(self, paths: Sequence[str | Path]) -> tuple[list[Transcript], list[InputRecord]]:
+        from insightminer.ingest import ingest_paths
+
+        with self._stage("ingest"):
+            return ingest_paths(
+                paths,
+                metadata_file=Path(self.config.metadata_file) if self.config.metadata_file else None,
+                max_file_bytes=int(self.config.max_file_mb * 1_000_000),
+                unlabelled_speaker=self.config.unlabelled_speaker,
+                audio_reader=self._read_audio,
+                on_record=self.on_input,
+            )
+
+    def segment(self, transcripts: list[Transcript]) -> list[Statement]:
+        with self._stage("segment"):
+            statements: list[Statement] = []
+            for transcript in transcripts:
+                statements.extend(
+                    segment_transcript(
+                        transcript, self.config.customer_speakers, self.config.interviewer_speakers
+                    )
+                )
+            return statements
+
+    def embed(self, statements: list[Statement]) -> np.ndarray:
+        with self._stage("embed"):
+            return self.embedder().encode([s.text for s in statements], show_progress=self.config.progress)
+
+    def detect(self, statements: list[Statement], embeddings: np.ndarray) -> None:
+        from insightminer.detect import StatementKindDetector
+
+        with self._stage("detect"):
+            detector = StatementKindDetector(self.config.statement_model)
+            texts = [s.text for s in statements]
+            vectors = self._embed_for(detector.embedding_model, texts, embeddings)
+            for statement, (kind, score) in zip(statements, detector.predict(vectors, texts)):
+                statement.kind = kind
+                statement.kind_score = round(float(score), 4)
+            self.models_used["statement_kind"] = self.config.statement_model
+
+    def emotions(self, statements: list[Statement], embeddings: np.ndarray) -> None:
+        from insightminer.emotions import EmotionClassifier
+
+        with self._stage("emotions"):
+            classifier = EmotionClassifier(self.config.emotion_model)
+            texts = [s.text for s in statements]
+            vectors = self._embed_for(classifier.embedding_model, texts, embeddings)
+            for statement, scores in zip(statements, classifier.predict(vectors, texts)):
+                statement.emotions = {k: round(float(v), 4) for k, v in scores.items()}
+            self.models_used["emotions"] = self.config.emotion_model
+
+    def motivators(self, statements: list[Statement], embeddings: np.ndarray) -> None:
+        from insightminer.motivators import MotivatorClassifier
+
+        with self._stage("motivators"):
+            classifier = MotivatorClassifier(self.config.motivator_model, backend=self.config.motivator_backend)
+            texts = [s.text for s in statements]
+            vectors = self._embed_for(classifier.embedding_model, texts, embeddings)
+            for statement, scores in zip(statements, classifier.predict(vectors, texts)):
+                statement.motivators = {k: round(float(v), 4) for k, v in scores.items()}
+            self.models_used["motivators"] = f"{self.config.motivator_backend}:{self.config.motivator_model}"
+
+    def themes(self, statements: list[Statement], embeddings: np.ndarray) -> tuple[list[ThemeInfo], Any]:
+        """Cluster the theme-forming statements (pain points by default); set Statement.theme_id."""
+        from insightminer.themes import ThemeModel
+
+        with self._stage("themes"):
+            rows = [i for i, s in enumerate(statements) if s.kind in self.config.theme_kinds]
+            if len(rows) < max(2, self.config.min_theme_size):
+                return [], None
+            seed_embeddings = (
+                self.embedder().encode(self.config.seed_topics) if self.config.seed_topics else None
+            )
+            model = ThemeModel(
+                min_theme_size=self.config.min_theme_size,
+                random_state=self.config.random_state,
+                seed_topics=self.config.seed_topics or None,
+            )
+            model.fit(embeddings[rows], [statements[i].text for i in rows], seed_embeddings=seed_embeddings)
+            for row, label in zip(rows, model.labels_):
+                statements[row].theme_id = int(label)
+            infos = [
+                ThemeInfo(
+                    theme_id=t.theme_id,
+                    label=t.label,
+                    keywords=list(t.keywords),
+                    representative_ids=[statements[rows[i]].statement_id for i in t.representative_indices],
+                    subthemes=[
+                        {"label": sub.label, "keywords": list(sub.keywords), "size": sub.size}
+                        for sub in t.subthemes
+                    ],
+                    seed=t.seed,
+                )
+                for t in model.themes_
+            ]
+            return infos, model
+
+    def rank(self, statements: list[Statement], embeddings: np.ndarray, themes: list[ThemeInfo]) -> dict:
+        with self._stage("rank"):
+            ranked = rank_findings(
+                statements,
+                embeddings,
+                themes,
+                segment_field=self.config.segment_field,
+                min_documents=self.config.min_theme_documents,
+                evidence_per_finding=self.config.evidence_per_finding,
+            )
+            segments = sorted({s.metadata[self.config.segment_field] for s in statements
+                               if s.metadata.get(self.config.segment_field)})
+            kinds: dict[str, int] = {}
+            for s in statements:
+                kinds[s.kind] = kinds.get(s.kind, 0) + 1
+            return {
+                "schema_version": FINDINGS_SCHEMA_VERSION,
+                "generator": {"name": "insightminer", "version": __version__},
+                "config": self.config.findings_relevant(),
+                "summary": {
+                    "documents": len({s.doc_id for s in statements}),
+                    "customer_statements": len(statements),
+                    "pain_point_statements": kinds.get("pain_point", 0),
+                    "statement_kinds": dict(sorted(kinds.items())),
+                    "themes": len(themes),
+                    "unthemed_statements": sum(
+                        1 for s in statements if s.kind in self.config.theme_kinds and s.theme_id < 0
+                    ),
+                    "min_theme_documents": self.config.min_theme_documents,
+                    "segments": segments,
+                    "segment_field": self.config.segment_field,
+                },
+                "findings": ranked,
+            }
+
+    def check_assumptions(self, statements, embeddings, findings: dict, theme_model) -> None:
+        from insightminer.assumptions import check_assumptions
+
+        with self._stage("assumptions"):
+            rows = [i for i, s in enumerate(statements) if s.kind in self.config.theme_kinds]
+            result = check_assumptions(
+                self.config.assumptions,
+                self.embedder().encode(self.config.assumptions),
+                embeddings[rows],
+                [statements[i].text for i in rows],
+                [statements[i].doc_id for i in rows],
+                np.array([statements[i].theme_id for i in rows], dtype=int),
+                theme_model.themes_ if theme_model is not None else [],
+            )
+            findings["assumptions"] = result
+
+    # -- the whole flow ----------------------------------------------------------------------
+    def run(self, paths: Sequence[str | Path], out_dir: str | Path | None = None) -> Result:
+        """Run every stage over the inputs; write the run directory when out_dir is given."""
+        self.timings = {}
+        started = time.perf_counter()
+        transcripts, records = self.ingest(paths)
+        statements = self.segment(transcripts)
+        record_by_doc = {doc: r for r in records for doc in r.doc_ids}
+        for transcript in transcripts:
+            if not any(s.doc_id == transcript.doc_id for s in statements):
+                record = record_by_doc.get(transcript.doc_id)
+                if record is not None:
+                    record.notes.append(f"{transcript.doc_id}: no customer statements found")
+        if not statements:
+            result = Result({}, [], transcripts, records, timings=self.timings)
+            if out_dir is not None:
+                self._write_manifest(Path(out_dir), result, status="failed")
+            raise NoUsableInputError(
+                "no customer statements to analyse: "
+                + ("every input was skipped" if not transcripts else "no customer speech found")
+            )
+        embeddings = self.embed(statements)
+        self.detect(statements, embeddings)
+        if self.config.emotions:
+            self.emotions(statements, embeddings)
+        if self.config.motivators:
+            self.motivators(statements, embeddings)
+        themes, theme_model = self.themes(statements, embeddings)
+        findings = self.rank(statements, embeddings, themes)
+        if self.config.assumptions:
+            self.check_assumptions(statements, embeddings, findings, theme_model)
+        personas = trends = None
+        if self.config.personas:
+            personas, trends = self.personas(statements, embeddings, findings)
+        self.timings["total"] = round(time.perf_counter() - started, 4)
+        result = Result(findings, statements, transcripts, records, personas, trends, dict(self.timings))
+        if out_dir is not None:
+            self.write(Path(out_dir), result, theme_model)
+        return result
+
+    def personas(self, statements, embeddings, findings) -> tuple[dict | None, dict | None]:
+        from insightminer.personas import build_personas
+        from insightminer.trends import theme_trends
+
+        with self._stage("personas"):
+            personas = build_personas(
+                statements, embeddings, findings,
+                segment_field=self.config.segment_field, embedder=self.embedder(),
+            )
+            trends = theme_trends(statements, findings)
+            return personas, trends
+
+    def write(self, out_dir: Path, result: Result, theme_model: Any = None) -> None:
+        with self._stage("report"):
+            out_dir.mkdir(parents=True, exist_ok=True)
+            write_findings(out_dir, result.findings)
+            write_parquet(out_dir / "segments.parquet", statements_table(result.statements, self.config.segment_field))
+            if result.personas is not None:
+                from insightminer.personas import personas_markdown
+
+                atomic_write_json(out_dir / "personas.json", result.personas)
+                atomic_write_text(out_dir / "personas.md", personas_markdown(result.personas))
+            from insightminer.report_html import render_report_html
+
+            html = render_report_html(
+                result.findings, result.personas or {}, result.trends, result.statements,
+                theme_positions=_theme_positions(result.statements, theme_model),
+            )
+            atomic_write_text(out_dir / "report.html", html)
+        result.out_dir = out_dir
+        result.timings = dict(self.timings)
+        self._write_manifest(out_dir, result, status="complete")
+
+    def _write_manifest(self, out_dir: Path, result: Result, status: str) -> None:
+        import importlib.metadata as md
+
+        def version(pkg: str) -> str | None:
+            try:
+                return md.version(pkg)
+            except md.PackageNotFoundError:
+                return None
+
+        manifest = {
+            "insightminer_version": __version__,
+            "status": status,
+            "config": self.config.to_dict(),
+            "models": {
+                "embedding": self.config.embedding_model,
+                **self.models_used,
+                "asr": f"{self.config.asr_backend}:{self.config.asr_model}" if self._transcriber else None,
+            },
+            "environment": {
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+                **{pkg: version(pkg) for pkg in ("torch", "sentence-transformers", "faster-whisper",
+                                                 "transformers", "scikit-learn")},
+            },
+            "inputs": [
+                {"path": r.path, "status": r.status, "reason": r.reason, "doc_ids": r.doc_ids,
+                 "format": r.source_format, "encoding": r.encoding, "notes": r.notes}
+                for r in result.inputs
+            ],
+            "counts": {
+                "inputs": len(result.inputs),
+                "processed": len(result.processed),
+                "skipped": len(result.skipped),
+                "documents": len(result.transcripts),
+                "customer_statements": len(result.statements),
+                "findings": len(result.findings.get("findings", [])),
+            },
+            "findings_sha256": _sha256(out_dir / "findings.json"),
+            "timings_s": dict(self.timings),
+            "outputs": sorted(p.name for p in out_dir.iterdir() if p.is_file() and not p.name.startswith(".")),
+        }
+        atomic_write_json(out_dir / "run.json", manifest)
+
+
+def _sha256(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def _torch_device(device: str) -> str:
+    if device != "auto":
+        return device
+    try:
+        import torch
+
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    except ImportError:  # pragma: no cover
+        return "cpu"
+
+
+def _theme_positions(statements: list[Statement], theme_model: Any) -> dict[int, tuple[float, float]] | None:
+    """2-D positions of theme centroids (PCA) for the report's theme map."""
+    centroids = getattr(theme_model, "centroids_", None)
+    if centroids is None or len(centroids) < 2:
+        return None
+    centred = centroids - centroids.mean(0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    xy = centred @ vt[:2].T
+    # Fix the sign of each axis so the picture does not flip between runs.
+    for k in range(xy.shape[1]):
+        if xy[np.argmax(np.abs(xy[:, k])), k] < 0:
+            xy[:, k] = -xy[:, k]
+    return {i: (round(float(x), 4), round(float(y), 4)) for i, (x, y) in enumerate(xy)}

@@ -1,0 +1,195 @@
+"""Rank themes into findings: prevalence across distinct interviews first, then intensity and spread.
+
+Raw mention counts are reported but never drive the rank: one talkative customer who repeats a
+complaint ten times is one interview, not ten.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from insightminer.schema import Statement
+
+NEGATIVE_EMOTIONS = frozenset(
+    {
+        "anger", "annoyance", "disappointment", "disapproval", "disgust", "embarrassment", "fear",
+        "grief", "nervousness", "remorse", "sadness", "confusion",
+    }
+)
+WEIGHT_PREVALENCE = 0.65
+WEIGHT_INTENSITY = 0.20
+WEIGHT_SPREAD = 0.15
+
+
+@dataclass
+class ThemeInfo:
+    """What the themes stage says about one theme, keyed to statement ids."""
+
+    theme_id: int
+    label: str
+    keywords: list[str]
+    representative_ids: list[str] = field(default_factory=list)
+    subthemes: list[dict[str, Any]] = field(default_factory=list)
+    seed: str | None = None
+
+
+def _r(x: float) -> float:
+    return round(float(x), 4)
+
+
+def evidence_item(statement: Statement, segment_field: str = "segment") -> dict[str, Any]:
+    return {
+        "statement_id": statement.statement_id,
+        "doc_id": statement.doc_id,
+        "speaker": statement.speaker,
+        "text": statement.text,
+        "start": statement.start,
+        "end": statement.end,
+        "segment": statement.metadata.get(segment_field),
+    }
+
+
+def statement_intensity(statement: Statement) -> float:
+    """How strongly negative a statement is: its strongest negative emotion, else its pain score."""
+    negative = [s for e, s in statement.emotions.items() if e in NEGATIVE_EMOTIONS]
+    if negative:
+        return max(negative)
+    if statement.emotions:
+        return 0.0
+    return statement.kind_score if statement.kind == "pain_point" else 0.0
+
+
+def _pick_evidence(
+    members: list[int], statements: list[Statement], embeddings: np.ndarray, preferred: list[str], limit: int
+) -> list[int]:
+    """Representative quotes first, then the most central quote of each further interview."""
+    centroid = embeddings[members].mean(0)
+    centrality = embeddings[members] @ centroid
+    order = sorted(
+        range(len(members)),
+        key=lambda i: (statements[members[i]].kind != "pain_point", -round(float(centrality[i]), 6),
+                       statements[members[i]].statement_id),
+    )
+    by_id = {statements[m].statement_id: m for m in members}
+    chosen: list[int] = []
+    seen_docs: set[str] = set()
+    for sid in preferred:
+        m = by_id.get(sid)
+        if m is not None and statements[m].doc_id not in seen_docs and len(chosen) < limit:
+            chosen.append(m)
+            seen_docs.add(statements[m].doc_id)
+    for i in order:  # one quote per interview while there are new interviews
+        m = members[i]
+        if len(chosen) >= limit:
+            break
+        if statements[m].doc_id not in seen_docs:
+            chosen.append(m)
+            seen_docs.add(statements[m].doc_id)
+    for i in order:
+        m = members[i]
+        if len(chosen) >= limit:
+            break
+        if m not in chosen:
+            chosen.append(m)
+    return chosen
+
+
+def _mix(
+    members: list[int], statements: list[Statement], attr: str, top: int
+) -> tuple[dict[str, float], dict[str, int]]:
+    """Share of a theme's statements carrying each label, and the statement carrying it most strongly."""
+    counts: Counter[str] = Counter()
+    strongest: dict[str, tuple[float, int]] = {}
+    for m in members:
+        for label, score in getattr(statements[m], attr).items():
+            counts[label] += 1
+            if label not in strongest or score > strongest[label][0]:
+                strongest[label] = (score, m)
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    shares = {label: _r(n / len(members)) for label, n in ranked}
+    return shares, {label: strongest[label][1] for label, _ in ranked}
+
+
+def rank_findings(
+    statements: list[Statement],
+    embeddings: np.ndarray,
+    themes: list[ThemeInfo],
+    *,
+    segment_field: str = "segment",
+    min_documents: int = 2,
+    evidence_per_finding: int = 5,
+) -> list[dict[str, Any]]:
+    """One finding per theme with enough evidence, best first, each with its quotes."""
+    all_docs = sorted({s.doc_id for s in statements})
+    docs_by_segment: dict[str, set[str]] = defaultdict(set)
+    for s in statements:
+        seg = s.metadata.get(segment_field)
+        if seg:
+            docs_by_segment[seg].add(s.doc_id)
+    members_by_theme: dict[int, list[int]] = defaultdict(list)
+    for i, s in enumerate(statements):
+        if s.theme_id >= 0:
+            members_by_theme[s.theme_id].append(i)
+
+    findings = []
+    for theme in themes:
+        members = members_by_theme.get(theme.theme_id, [])
+        docs = sorted({statements[m].doc_id for m in members})
+        if not members or len(docs) < min_documents:
+            continue
+        by_segment = {}
+        for seg in sorted(docs_by_segment):
+            seg_docs = {statements[m].doc_id for m in members} & docs_by_segment[seg]
+            by_segment[seg] = {
+                "documents": len(seg_docs),
+                "share_of_documents": _r(len(seg_docs) / len(docs_by_segment[seg])),
+                "mentions": sum(1 for m in members if statements[m].metadata.get(segment_field) == seg),
+            }
+        spread = (
+            sum(1 for v in by_segment.values() if v["documents"]) / len(by_segment) if by_segment else 1.0
+        )
+        share = len(docs) / max(len(all_docs), 1)
+        intensity = float(np.mean([statement_intensity(statements[m]) for m in members]))
+        score = WEIGHT_PREVALENCE * share + WEIGHT_INTENSITY * intensity + WEIGHT_SPREAD * spread
+        emotions, emotion_quote = _mix(members, statements, "emotions", 6)
+        motivators, motivator_quote = _mix(members, statements, "motivators", 5)
+        evidence = _pick_evidence(members, statements, embeddings, theme.representative_ids, evidence_per_finding)
+        findings.append(
+            {
+                "theme_id": theme.theme_id,
+                "label": theme.label,
+                "keywords": theme.keywords,
+                "seed": theme.seed,
+                "score": _r(score),
+                "prevalence": {
+                    "documents": len(docs),
+                    "share_of_documents": _r(share),
+                    "mentions": len(members),
+                },
+                "doc_ids": docs,
+                "intensity": _r(intensity),
+                "segments": by_segment,
+                "segment_spread": _r(spread),
+                "kinds": dict(sorted(Counter(statements[m].kind for m in members).items())),
+                "emotions": emotions,
+                "emotion_evidence": {
+                    k: evidence_item(statements[m], segment_field) for k, m in emotion_quote.items()
+                },
+                "motivators": motivators,
+                "motivator_evidence": {
+                    k: evidence_item(statements[m], segment_field) for k, m in motivator_quote.items()
+                },
+                "subthemes": theme.subthemes,
+                "evidence": [evidence_item(statements[m], segment_field) for m in evidence],
+            }
+        )
+    findings.sort(
+        key=lambda f: (-f["score"], -f["prevalence"]["documents"], -f["prevalence"]["mentions"], f["theme_id"])
+    )
+    for rank, finding in enumerate(findings, start=1):
+        finding["rank"] = rank
+    return findings

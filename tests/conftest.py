@@ -1,0 +1,35 @@
+"""Shared fixtures: real models, loaded once per test session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "data" / "fixtures"
+SHARED_EVAL = REPO.parent / "shared" / "eval"
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The real default embedding model (all-MiniLM-L6-v2 from PyPI), without a disk cache."""
+    from insightminer.embed import Embedder
+
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def shared_eval() -> Path:
+    if not SHARED_EVAL.is_dir():
+        pytest.skip(f"shared evaluation data not present at {SHARED_EVAL}")
+    return SHARED_EVAL
