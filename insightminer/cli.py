@@ -55,32 +55,52 @@ def _print_record(record) -> None:
 def run(
     inputs: INPUTS,
     out: OUT_DIR = Path("insightminer-out"),
-    customer: Annotated[list[str], typer.Option(help="Speaker name that is a customer (repeatable).")] = [],
+    customer: Annotated[
+        list[str] | None, typer.Option(help="Speaker name that is a customer (repeatable).")
+    ] = None,
     interviewer: Annotated[
-        list[str], typer.Option(help="Speaker name that is an interviewer / sales rep (repeatable).")
-    ] = [],
-    metadata: Annotated[Path | None, typer.Option(help="Per-interview metadata CSV or YAML (doc_id column).")] = None,
+        list[str] | None, typer.Option(help="Speaker name that is an interviewer / sales rep (repeatable).")
+    ] = None,
+    metadata: Annotated[
+        Path | None, typer.Option(help="Per-interview metadata CSV or YAML (doc_id column).")
+    ] = None,
     assumptions: Annotated[
-        Path | None, typer.Option(help="Text file, one assumed pain point per line, to check against evidence.")
+        Path | None,
+        typer.Option(help="Text file, one assumed pain point per line, to check against evidence."),
     ] = None,
     seed_topics: Annotated[
         Path | None, typer.Option(help="Text file, one expected pain point per line, to guide the themes.")
     ] = None,
-    segment_field: Annotated[str, typer.Option(help="Metadata field that defines customer segments.")] = "segment",
+    segment_field: Annotated[
+        str, typer.Option(help="Metadata field that defines customer segments.")
+    ] = "segment",
     embedding_model: EMBEDDING_MODEL = "all-MiniLM-L6-v2",
-    motivator_model: Annotated[str, typer.Option(help="Motivator head name (models/) or path.")] = "motivators",
+    motivator_model: Annotated[
+        str, typer.Option(help="Motivator head name (models/) or path.")
+    ] = "motivators",
     motivator_backend: Annotated[str, typer.Option(help="head | similarity | nli")] = "head",
     asr_model: Annotated[str, typer.Option(help="tiny.en, base, a Whisper model id or a path.")] = "tiny.en",
     asr_backend: Annotated[str, typer.Option(help="faster-whisper | transformers")] = "faster-whisper",
     device: Annotated[str, typer.Option(help="cpu | cuda | auto")] = "cpu",
-    min_theme_documents: Annotated[int, typer.Option(help="Interviews a theme needs to become a finding.")] = 2,
+    min_theme_documents: Annotated[
+        int, typer.Option(help="Interviews a theme needs to become a finding.")
+    ] = 2,
     unlabelled_speaker: Annotated[
         str | None, typer.Option(help="Read transcripts without speaker labels as this one speaker.")
     ] = None,
     max_file_mb: Annotated[float, typer.Option(help="Skip transcript files larger than this.")] = 20.0,
     no_emotions: Annotated[bool, typer.Option("--no-emotions", help="Skip emotion classification.")] = False,
-    no_motivators: Annotated[bool, typer.Option("--no-motivators", help="Skip motivator classification.")] = False,
+    no_motivators: Annotated[
+        bool, typer.Option("--no-motivators", help="Skip motivator classification.")
+    ] = False,
     cache_dir: Annotated[Path | None, typer.Option(help="Cache folder (embeddings, transcripts).")] = None,
+    executor: Annotated[
+        str, typer.Option(help="local, or ray: fan speech-to-text and embedding out over a Ray cluster.")
+    ] = "local",
+    ray_address: Annotated[
+        str | None, typer.Option(help="Ray cluster address ('auto', 'ray://head:10001'); default: start one.")
+    ] = None,
+    ray_workers: Annotated[int, typer.Option(help="Ray embedding actors.")] = 2,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors and the summary.")] = False,
 ) -> None:
     """Run everything: transcripts and audio in, ranked findings, personas and report out."""
@@ -97,8 +117,8 @@ def run(
         metadata_file=str(metadata) if metadata else None,
         max_file_mb=max_file_mb,
         unlabelled_speaker=unlabelled_speaker,
-        customer_speakers=list(customer),
-        interviewer_speakers=list(interviewer),
+        customer_speakers=list(customer or []),
+        interviewer_speakers=list(interviewer or []),
         segment_field=segment_field,
         min_theme_documents=min_theme_documents,
         seed_topics=_read_lines(seed_topics),
@@ -106,6 +126,9 @@ def run(
         emotions=not no_emotions,
         motivators=not no_motivators,
         cache_dir=str(cache_dir) if cache_dir else None,
+        executor=executor,
+        ray_address=ray_address,
+        ray_workers=ray_workers,
         progress=not quiet,
     )
     pipeline = Pipeline(config, console=console, on_input=None if quiet else _print_record)
@@ -134,7 +157,9 @@ def ingest(
     inputs: INPUTS,
     out: OUT_DIR = Path("insightminer-transcripts"),
     metadata: Annotated[Path | None, typer.Option(help="Per-interview metadata CSV or YAML.")] = None,
-    unlabelled_speaker: Annotated[str | None, typer.Option(help="Speaker for unlabelled transcripts.")] = None,
+    unlabelled_speaker: Annotated[
+        str | None, typer.Option(help="Speaker for unlabelled transcripts.")
+    ] = None,
     max_file_mb: Annotated[float, typer.Option(help="Skip transcript files larger than this.")] = 20.0,
 ) -> None:
     """Read transcripts into the project's JSON (one file per interview) and list what was skipped."""
@@ -143,8 +168,11 @@ def ingest(
     from insightminer.storage import atomic_write_json
 
     transcripts, records = ingest_paths(
-        inputs, metadata_file=metadata, max_file_bytes=int(max_file_mb * 1_000_000),
-        unlabelled_speaker=unlabelled_speaker, on_record=_print_record,
+        inputs,
+        metadata_file=metadata,
+        max_file_bytes=int(max_file_mb * 1_000_000),
+        unlabelled_speaker=unlabelled_speaker,
+        on_record=_print_record,
     )
     for transcript in transcripts:
         assign_roles(transcript)
@@ -162,7 +190,9 @@ def transcribe(
     asr_model: Annotated[str, typer.Option(help="tiny.en, base, a Whisper model id or a path.")] = "tiny.en",
     backend: Annotated[str, typer.Option(help="faster-whisper | transformers")] = "faster-whisper",
     device: Annotated[str, typer.Option(help="cpu | cuda | auto")] = "auto",
-    compute_type: Annotated[str, typer.Option(help="CTranslate2 compute type (int8, float16, ...).")] = "default",
+    compute_type: Annotated[
+        str, typer.Option(help="CTranslate2 compute type (int8, float16, ...).")
+    ] = "default",
     language: Annotated[str | None, typer.Option(help="Language code; default: detect.")] = None,
     word_timestamps: Annotated[bool, typer.Option(help="Word-level timestamps.")] = False,
     no_vad: Annotated[bool, typer.Option("--no-vad", help="Do not skip silence with VAD.")] = False,
@@ -174,8 +204,14 @@ def transcribe(
     from insightminer.transcribe import TranscribeOptions, transcribe_command
 
     options = TranscribeOptions(
-        model=asr_model, backend=backend, device=device, compute_type=compute_type, language=language,
-        word_timestamps=word_timestamps, vad=not no_vad, batch_size=batch_size,
+        model=asr_model,
+        backend=backend,
+        device=device,
+        compute_type=compute_type,
+        language=language,
+        word_timestamps=word_timestamps,
+        vad=not no_vad,
+        batch_size=batch_size,
         cache_dir=str(cache_dir or default_cache_dir() / "transcripts"),
     )
     code = transcribe_command(list(inputs), out, options, console)
@@ -184,7 +220,9 @@ def transcribe(
 
 @app.command()
 def themes(
-    input_csv: Annotated[Path, typer.Argument(help="CSV of customer statements (survey answers, tickets, ...).")],
+    input_csv: Annotated[
+        Path, typer.Argument(help="CSV of customer statements (survey answers, tickets, ...).")
+    ],
     text_column: Annotated[str, typer.Option(help="Column holding the text.")],
     out: OUT_DIR = Path("insightminer-themes"),
     all_statements: Annotated[
@@ -210,10 +248,16 @@ def themes(
         def statement_filter(texts, vectors):
             import numpy as np
 
-            return np.array([kind == "pain_point" for kind, _ in detector.predict(vectors, texts)], dtype=bool)
+            return np.array(
+                [kind == "pain_point" for kind, _ in detector.predict(vectors, texts)], dtype=bool
+            )
 
     summary = cluster_csv(
-        input_csv, text_column, out, embedder=embedder, statement_filter=statement_filter,
+        input_csv,
+        text_column,
+        out,
+        embedder=embedder,
+        statement_filter=statement_filter,
         model=ThemeModel(min_theme_size=min_theme_size, random_state=seed),
     )
     n_themes = len(summary.get("themes", [])) if isinstance(summary, dict) else "?"
@@ -231,7 +275,9 @@ def emotions(
     from insightminer.emotions import EmotionClassifier, annotate_csv_emotions
 
     classifier = EmotionClassifier(model)
-    rows = annotate_csv_emotions(input_csv, text_column, out, _embedder_for(classifier.embedding_model), classifier)
+    rows = annotate_csv_emotions(
+        input_csv, text_column, out, _embedder_for(classifier.embedding_model), classifier
+    )
     console.print(f"{rows} rows -> {out}")
 
 
@@ -267,7 +313,12 @@ def train_classifier(
     from insightminer.training import train_classifier as train
 
     metrics = train(
-        labels_csv, text_column, label_column, out, embedder=_embedder_for(embedding_model), multi_label=multi_label
+        labels_csv,
+        text_column,
+        label_column,
+        out,
+        embedder=_embedder_for(embedding_model),
+        multi_label=multi_label,
     )
     cv = metrics.get("cv_macro_f1") if isinstance(metrics, dict) else None
     console.print(f"saved {out}" + (f"; cross-validated macro-F1 {cv:.3f}" if cv is not None else ""))
@@ -282,24 +333,14 @@ def report(
 
     import pyarrow.parquet as pq
 
-    from insightminer.report import read_findings, write_findings
+    from insightminer.report import read_findings, statements_from_table, write_findings
     from insightminer.report_html import render_report_html
-    from insightminer.schema import Statement
     from insightminer.storage import atomic_write_text
 
     findings = read_findings(run_dir)
     personas_path = run_dir / "personas.json"
     personas = json.loads(personas_path.read_text(encoding="utf-8")) if personas_path.is_file() else {}
-    table = pq.read_table(run_dir / "segments.parquet").to_pylist()
-    statements = [
-        Statement(
-            statement_id=r["statement_id"], doc_id=r["doc_id"], speaker=r["speaker"], role=r["role"],
-            text=r["text"], start=r["start"], end=r["end"], kind=r["kind"], kind_score=r["kind_score"],
-            theme_id=r["theme_id"], emotions=dict(r["emotions"]), motivators=dict(r["motivators"]),
-            metadata={k[5:]: v for k, v in r.items() if k.startswith("meta_") and v is not None},
-        )
-        for r in table
-    ]
+    statements = statements_from_table(pq.read_table(run_dir / "segments.parquet"))
     write_findings(run_dir, findings)
     from insightminer.trends import theme_trends
 

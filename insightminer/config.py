@@ -50,6 +50,9 @@ class Config:
     random_state: int = 0
 
     # execution
+    executor: str = "local"  # local | ray (speech-to-text and embedding fan out over a Ray cluster)
+    ray_address: str | None = None  # None: start a local Ray; "auto": join this machine's cluster
+    ray_workers: int = 2
     batch_size: int = 64
     cache_dir: str | None = None  # None -> default_cache_dir(); "" disables the disk cache
     progress: bool = False
@@ -65,6 +68,15 @@ class Config:
     def findings_relevant(self) -> dict[str, Any]:
         """The part of the config that decides findings (execution details left out)."""
         data = self.to_dict()
-        for key in ("batch_size", "cache_dir", "progress", "device", "compute_type"):
+        for key in (
+            "batch_size",
+            "cache_dir",
+            "progress",
+            "device",
+            "compute_type",
+            "executor",
+            "ray_address",
+            "ray_workers",
+        ):
             data.pop(key, None)
         return data

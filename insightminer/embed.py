@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -106,8 +107,12 @@ class Embedder:
         cache_dir: str | Path | None = None,
         batch_size: int = 64,
         device: str = "cpu",
+        encoder: Callable[[list[str]], np.ndarray] | None = None,
     ):
         self.model_name = model
+        # An outside encoder (e.g. Ray actors running this same model) replaces the local model;
+        # the disk cache still decides what needs encoding.
+        self.encoder = encoder
         self.batch_size = batch_size
         self.device = device
         self.cache = EmbeddingCache(Path(cache_dir) / _model_key(model)) if cache_dir else None
@@ -127,6 +132,9 @@ class Embedder:
         return int(self.model.get_sentence_embedding_dimension())
 
     def _encode(self, texts: list[str], show_progress: bool) -> np.ndarray:
+        if self.encoder is not None:
+            self.encoded_count += len(texts)
+            return np.asarray(self.encoder(texts), dtype=np.float32)
         vectors = self.model.encode(
             texts,
             batch_size=self.batch_size,

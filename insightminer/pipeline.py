@@ -8,6 +8,7 @@ this module only wires them, times them, and writes the run directory.
 from __future__ import annotations
 
 import hashlib
+import json
 import platform
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -61,14 +62,20 @@ class Result:
 class Pipeline:
     """Run the whole flow over files and folders: `Pipeline(Config()).run(paths, out_dir)`."""
 
-    def __init__(self, config: Config | None = None, console: Any = None,
-                 on_input: Callable[[InputRecord], None] | None = None):
+    def __init__(
+        self,
+        config: Config | None = None,
+        console: Any = None,
+        on_input: Callable[[InputRecord], None] | None = None,
+    ):
         self.config = config or Config()
         self.console = console
         self.on_input = on_input
         self.timings: dict[str, float] = {}
         self._embedders: dict[str, Embedder] = {}
         self._transcriber = None
+        self._audio_results: dict[Path, Any] = {}
+        self._ray = None
         self.models_used: dict[str, Any] = {}
 
     # -- helpers -----------------------------------------------------------------------------
@@ -88,13 +95,27 @@ class Pipeline:
         name = model or self.config.embedding_model
         if name not in self._embedders:
             cache = self.config.resolved_cache_dir()
+            device = _torch_device(self.config.device)
+            encoder = (
+                self.ray().embedding_encoder(name, device, self.config.batch_size)
+                if self.config.executor == "ray"
+                else None
+            )
             self._embedders[name] = Embedder(
                 name,
                 cache_dir=cache / "embeddings" if cache else None,
                 batch_size=self.config.batch_size,
-                device=_torch_device(self.config.device),
+                device=device,
+                encoder=encoder,
             )
         return self._embedders[name]
+
+    def ray(self):
+        if self._ray is None:
+            from insightminer.distributed import RayExecutor
+
+            self._ray = RayExecutor(self.config.ray_address, num_workers=self.config.ray_workers)
+        return self._ray
 
     def _embed_for(self, model: str, texts: list[str], default: np.ndarray) -> np.ndarray:
         """Embeddings from the model a head was trained on (reuses the main ones when it matches)."""
@@ -103,27 +124,60 @@ class Pipeline:
         return self.embedder(model).encode(texts)
 
     # -- stages ------------------------------------------------------------------------------
+    def transcribe_options(self):
+        from insightminer.transcribe import TranscribeOptions
+
+        cache = self.config.resolved_cache_dir()
+        return TranscribeOptions(
+            model=self.config.asr_model,
+            backend=self.config.asr_backend,
+            device=self.config.device,
+            compute_type=self.config.compute_type,
+            cache_dir=str(cache / "transcripts") if cache else None,
+            use_cache=cache is not None,
+        )
+
     def transcriber(self):
         if self._transcriber is None:
-            from insightminer.transcribe import TranscribeOptions, Transcriber
+            from insightminer.transcribe import Transcriber
 
-            cache = self.config.resolved_cache_dir()
-            options = TranscribeOptions(
-                model=self.config.asr_model,
-                backend=self.config.asr_backend,
-                device=self.config.device,
-                compute_type=self.config.compute_type,
-                cache_dir=str(cache / "transcripts") if cache else None,
-            )
-            self._transcriber = Transcriber(options)
+            self._transcriber = Transcriber(self.transcribe_options())
         return self._transcriber
 
+    def transcribe(self, paths: Sequence[str | Path]) -> None:
+        """Transcribe every audio input up front: batched across files locally, or fanned out on Ray."""
+        from insightminer.ingest import AUDIO_EXTENSIONS
+        from insightminer.transcribe import find_audio_files
+
+        audio = [
+            p
+            for p in find_audio_files([Path(p) for p in paths])
+            if p.suffix.lower() in AUDIO_EXTENSIONS and not p.name.startswith(".")
+        ]
+        if not audio:
+            return
+        with self._stage("transcribe"):
+            if self.config.executor == "ray":
+                results = self.ray().transcribe(audio, self.transcribe_options())
+            else:
+                results = dict(self.transcriber().transcribe_many(audio))
+            self._audio_results = {p.resolve(): r for p, r in results.items()}
+            self.models_used["asr"] = f"{self.config.asr_backend}:{self.config.asr_model}"
+
     def _read_audio(self, path: Path) -> list[Transcript]:
-        return [self.transcriber().transcribe(path)]
+        from insightminer.transcribe import AudioError
+
+        result = self._audio_results.get(path.resolve())
+        if result is None:  # not seen up front (e.g. a stage used alone): transcribe it now
+            result = self.transcriber().transcribe(path)
+        if isinstance(result, Transcript):
+            return [result]
+        raise result if isinstance(result, AudioError) else AudioError(str(result))
 
     def ingest(self, paths: Sequence[str | Path]) -> tuple[list[Transcript], list[InputRecord]]:
         from insightminer.ingest import ingest_paths
 
+        self.transcribe(paths)
         with self._stage("ingest"):
             return ingest_paths(
                 paths,
@@ -176,7 +230,9 @@ class Pipeline:
         from insightminer.motivators import MotivatorClassifier
 
         with self._stage("motivators"):
-            classifier = MotivatorClassifier(self.config.motivator_model, backend=self.config.motivator_backend)
+            classifier = MotivatorClassifier(
+                self.config.motivator_model, backend=self.config.motivator_backend
+            )
             texts = [s.text for s in statements]
             vectors = self._embed_for(classifier.embedding_model, texts, embeddings)
             for statement, scores in zip(statements, classifier.predict(vectors, texts)):
@@ -228,8 +284,13 @@ class Pipeline:
                 min_documents=self.config.min_theme_documents,
                 evidence_per_finding=self.config.evidence_per_finding,
             )
-            segments = sorted({s.metadata[self.config.segment_field] for s in statements
-                               if s.metadata.get(self.config.segment_field)})
+            segments = sorted(
+                {
+                    s.metadata[self.config.segment_field]
+                    for s in statements
+                    if s.metadata.get(self.config.segment_field)
+                }
+            )
             kinds: dict[str, int] = {}
             for s in statements:
                 kinds[s.kind] = kinds.get(s.kind, 0) + 1
@@ -290,6 +351,21 @@ class Pipeline:
                 "no customer statements to analyse: "
                 + ("every input was skipped" if not transcripts else "no customer speech found")
             )
+        key = self._analysis_key(transcripts)
+        memo = self._load_analysis(key)
+        if memo is not None:
+            findings, statements, personas, trends, positions = memo
+        else:
+            findings, personas, trends, positions = self.analyse(statements)
+            self._store_analysis(key, findings, statements, personas, trends, positions)
+        self.timings["total"] = round(time.perf_counter() - started, 4)
+        result = Result(findings, statements, transcripts, records, personas, trends, dict(self.timings))
+        if out_dir is not None:
+            self.write(Path(out_dir), result, positions)
+        return result
+
+    def analyse(self, statements: list[Statement]) -> tuple[dict, dict | None, dict | None, dict | None]:
+        """Every stage after segmentation: embed, classify, cluster, rank, personas."""
         embeddings = self.embed(statements)
         self.detect(statements, embeddings)
         if self.config.emotions:
@@ -303,11 +379,81 @@ class Pipeline:
         personas = trends = None
         if self.config.personas:
             personas, trends = self.personas(statements, embeddings, findings)
-        self.timings["total"] = round(time.perf_counter() - started, 4)
-        result = Result(findings, statements, transcripts, records, personas, trends, dict(self.timings))
-        if out_dir is not None:
-            self.write(Path(out_dir), result, theme_model)
-        return result
+        return findings, personas, trends, _theme_positions(theme_model)
+
+    # -- resume: a finished analysis of the same transcripts, config and models is reused ------
+    def _model_fingerprints(self) -> dict[str, str]:
+        from insightminer.model_registry import resolve_head
+
+        names = {"statement_kind": self.config.statement_model}
+        if self.config.emotions:
+            names["emotions"] = self.config.emotion_model
+        if self.config.motivators and self.config.motivator_backend == "head":
+            names["motivators"] = self.config.motivator_model
+        out = {}
+        for role, name in sorted(names.items()):
+            try:
+                folder = resolve_head(name)
+            except FileNotFoundError:
+                out[role] = name
+                continue
+            digest = hashlib.sha256()
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                digest.update(path.relative_to(folder).as_posix().encode())
+                digest.update(path.read_bytes())
+            out[role] = digest.hexdigest()
+        return out
+
+    def _analysis_key(self, transcripts: list[Transcript]) -> str:
+        payload = {
+            "version": __version__,
+            "config": self.config.findings_relevant(),
+            "models": self._model_fingerprints(),
+            "transcripts": [t.to_dict() for t in transcripts],
+        }
+        # Paths are where a file was read, not what it says: they do not change the analysis.
+        for t in payload["transcripts"]:
+            t.pop("source", None)
+        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+    def _analysis_dir(self, key: str) -> Path | None:
+        cache = self.config.resolved_cache_dir()
+        return cache / "analysis" / key[:40] if cache else None
+
+    def _load_analysis(self, key: str):
+        folder = self._analysis_dir(key)
+        if folder is None or not (folder / "complete").is_file():
+            return None
+        import pyarrow.parquet as pq
+
+        from insightminer.report import statements_from_table
+
+        with self._stage("resume"):
+            try:
+                data = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))
+                statements = statements_from_table(pq.read_table(folder / "statements.parquet"))
+            except (OSError, ValueError, KeyError):
+                return None  # a damaged cache entry is recomputed, never trusted
+            positions = {int(k): tuple(v) for k, v in (data["theme_positions"] or {}).items()}
+            self.models_used = data.get("models_used", {})
+            return data["findings"], statements, data["personas"], data["trends"], positions or None
+
+    def _store_analysis(self, key, findings, statements, personas, trends, positions) -> None:
+        folder = self._analysis_dir(key)
+        if folder is None:
+            return
+        write_parquet(folder / "statements.parquet", statements_table(statements, self.config.segment_field))
+        atomic_write_json(
+            folder / "analysis.json",
+            {
+                "findings": findings,
+                "personas": personas,
+                "trends": trends,
+                "theme_positions": {str(k): list(v) for k, v in (positions or {}).items()},
+                "models_used": self.models_used,
+            },
+        )
+        atomic_write_text(folder / "complete", key + "\n")  # written last: marks the entry usable
 
     def personas(self, statements, embeddings, findings) -> tuple[dict | None, dict | None]:
         from insightminer.personas import build_personas
@@ -315,17 +461,22 @@ class Pipeline:
 
         with self._stage("personas"):
             personas = build_personas(
-                statements, embeddings, findings,
-                segment_field=self.config.segment_field, embedder=self.embedder(),
+                statements,
+                embeddings,
+                findings,
+                segment_field=self.config.segment_field,
+                embedder=self.embedder(),
             )
             trends = theme_trends(statements, findings)
             return personas, trends
 
-    def write(self, out_dir: Path, result: Result, theme_model: Any = None) -> None:
+    def write(self, out_dir: Path, result: Result, theme_positions: dict | None = None) -> None:
         with self._stage("report"):
             out_dir.mkdir(parents=True, exist_ok=True)
             write_findings(out_dir, result.findings)
-            write_parquet(out_dir / "segments.parquet", statements_table(result.statements, self.config.segment_field))
+            write_parquet(
+                out_dir / "segments.parquet", statements_table(result.statements, self.config.segment_field)
+            )
             if result.personas is not None:
                 from insightminer.personas import personas_markdown
 
@@ -334,8 +485,11 @@ class Pipeline:
             from insightminer.report_html import render_report_html
 
             html = render_report_html(
-                result.findings, result.personas or {}, result.trends, result.statements,
-                theme_positions=_theme_positions(result.statements, theme_model),
+                result.findings,
+                result.personas or {},
+                result.trends,
+                result.statements,
+                theme_positions=theme_positions,
             )
             atomic_write_text(out_dir / "report.html", html)
         result.out_dir = out_dir
@@ -358,17 +512,31 @@ class Pipeline:
             "models": {
                 "embedding": self.config.embedding_model,
                 **self.models_used,
-                "asr": f"{self.config.asr_backend}:{self.config.asr_model}" if self._transcriber else None,
             },
             "environment": {
                 "python": platform.python_version(),
                 "platform": platform.platform(),
-                **{pkg: version(pkg) for pkg in ("torch", "sentence-transformers", "faster-whisper",
-                                                 "transformers", "scikit-learn")},
+                **{
+                    pkg: version(pkg)
+                    for pkg in (
+                        "torch",
+                        "sentence-transformers",
+                        "faster-whisper",
+                        "transformers",
+                        "scikit-learn",
+                    )
+                },
             },
             "inputs": [
-                {"path": r.path, "status": r.status, "reason": r.reason, "doc_ids": r.doc_ids,
-                 "format": r.source_format, "encoding": r.encoding, "notes": r.notes}
+                {
+                    "path": r.path,
+                    "status": r.status,
+                    "reason": r.reason,
+                    "doc_ids": r.doc_ids,
+                    "format": r.source_format,
+                    "encoding": r.encoding,
+                    "notes": r.notes,
+                }
                 for r in result.inputs
             ],
             "counts": {
@@ -381,7 +549,9 @@ class Pipeline:
             },
             "findings_sha256": _sha256(out_dir / "findings.json"),
             "timings_s": dict(self.timings),
-            "outputs": sorted(p.name for p in out_dir.iterdir() if p.is_file() and not p.name.startswith(".")),
+            "outputs": sorted(
+                p.name for p in out_dir.iterdir() if p.is_file() and not p.name.startswith(".")
+            ),
         }
         atomic_write_json(out_dir / "run.json", manifest)
 
@@ -401,7 +571,7 @@ def _torch_device(device: str) -> str:
         return "cpu"
 
 
-def _theme_positions(statements: list[Statement], theme_model: Any) -> dict[int, tuple[float, float]] | None:
+def _theme_positions(theme_model: Any) -> dict[int, tuple[float, float]] | None:
     """2-D positions of theme centroids (PCA) for the report's theme map."""
     centroids = getattr(theme_model, "centroids_", None)
     if centroids is None or len(centroids) < 2:

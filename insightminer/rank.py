@@ -16,8 +16,18 @@ from insightminer.schema import Statement
 
 NEGATIVE_EMOTIONS = frozenset(
     {
-        "anger", "annoyance", "disappointment", "disapproval", "disgust", "embarrassment", "fear",
-        "grief", "nervousness", "remorse", "sadness", "confusion",
+        "anger",
+        "annoyance",
+        "disappointment",
+        "disapproval",
+        "disgust",
+        "embarrassment",
+        "fear",
+        "grief",
+        "nervousness",
+        "remorse",
+        "sadness",
+        "confusion",
     }
 )
 WEIGHT_PREVALENCE = 0.65
@@ -71,8 +81,11 @@ def _pick_evidence(
     centrality = embeddings[members] @ centroid
     order = sorted(
         range(len(members)),
-        key=lambda i: (statements[members[i]].kind != "pain_point", -round(float(centrality[i]), 6),
-                       statements[members[i]].statement_id),
+        key=lambda i: (
+            statements[members[i]].kind != "pain_point",
+            -round(float(centrality[i]), 6),
+            statements[members[i]].statement_id,
+        ),
     )
     by_id = {statements[m].statement_id: m for m in members}
     chosen: list[int] = []
@@ -157,7 +170,9 @@ def rank_findings(
         score = WEIGHT_PREVALENCE * share + WEIGHT_INTENSITY * intensity + WEIGHT_SPREAD * spread
         emotions, emotion_quote = _mix(members, statements, "emotions", 6)
         motivators, motivator_quote = _mix(members, statements, "motivators", 5)
-        evidence = _pick_evidence(members, statements, embeddings, theme.representative_ids, evidence_per_finding)
+        evidence = _pick_evidence(
+            members, statements, embeddings, theme.representative_ids, evidence_per_finding
+        )
         findings.append(
             {
                 "theme_id": theme.theme_id,
@@ -188,7 +203,12 @@ def rank_findings(
             }
         )
     findings.sort(
-        key=lambda f: (-f["score"], -f["prevalence"]["documents"], -f["prevalence"]["mentions"], f["theme_id"])
+        key=lambda f: (
+            -f["score"],
+            -f["prevalence"]["documents"],
+            -f["prevalence"]["mentions"],
+            f["theme_id"],
+        )
     )
     for rank, finding in enumerate(findings, start=1):
         finding["rank"] = rank

@@ -60,7 +60,8 @@ def findings_markdown(findings: dict[str, Any]) -> str:
         ]
         if f["segments"]:
             segs = ", ".join(
-                f"{name} {v['documents']} ({v['share_of_documents']:.0%})" for name, v in f["segments"].items()
+                f"{name} {v['documents']} ({v['share_of_documents']:.0%})"
+                for name, v in f["segments"].items()
             )
             lines.append(f"- **By segment:** {segs}")
         if f["emotions"]:
@@ -70,7 +71,7 @@ def findings_markdown(findings: dict[str, Any]) -> str:
         lines.append("- **Key phrases:** " + ", ".join(f["keywords"]))
         lines += ["", "Evidence:", ""]
         for item in f["evidence"]:
-            lines.append(f"> \"{item['text']}\" — {cite(item)}")
+            lines.append(f'> "{item["text"]}" — {cite(item)}')
             lines.append("")
     checks = findings.get("assumptions")
     if checks:
@@ -79,7 +80,7 @@ def findings_markdown(findings: dict[str, Any]) -> str:
             verdict = f"voiced in {a['documents']} interviews" if a["voiced"] else "not voiced by customers"
             lines.append(f"- **{a['assumption']}**: {verdict}")
             for q in a.get("quotes", [])[:2]:
-                lines.append(f"  - \"{q['text']}\" ({q['doc_id']})")
+                lines.append(f'  - "{q["text"]}" ({q["doc_id"]})')
         if checks.get("unassumed_themes"):
             lines += ["", "Strong themes nobody assumed:", ""]
             for t in checks["unassumed_themes"]:
@@ -89,8 +90,20 @@ def findings_markdown(findings: dict[str, Any]) -> str:
 
 
 FINDINGS_CSV_COLUMNS = [
-    "rank", "theme_id", "label", "score", "documents", "share_of_documents", "mentions", "intensity",
-    "segments", "emotions", "motivators", "keywords", "top_quote", "top_quote_source",
+    "rank",
+    "theme_id",
+    "label",
+    "score",
+    "documents",
+    "share_of_documents",
+    "mentions",
+    "intensity",
+    "segments",
+    "emotions",
+    "motivators",
+    "keywords",
+    "top_quote",
+    "top_quote_source",
 ]
 
 
@@ -102,8 +115,14 @@ def findings_csv(findings: dict[str, Any]) -> str:
         top = f["evidence"][0] if f["evidence"] else None
         writer.writerow(
             [
-                f["rank"], f["theme_id"], f["label"], f["score"], f["prevalence"]["documents"],
-                f["prevalence"]["share_of_documents"], f["prevalence"]["mentions"], f["intensity"],
+                f["rank"],
+                f["theme_id"],
+                f["label"],
+                f["score"],
+                f["prevalence"]["documents"],
+                f["prevalence"]["share_of_documents"],
+                f["prevalence"]["mentions"],
+                f["intensity"],
                 "; ".join(f"{k}={v['documents']}" for k, v in f["segments"].items()),
                 "; ".join(f"{k}={v}" for k, v in f["emotions"].items()),
                 "; ".join(f"{k}={v}" for k, v in f["motivators"].items()),
@@ -142,6 +161,28 @@ def statements_table(statements: list[Statement], segment_field: str = "segment"
         name = f"meta_{key}"
         columns[name] = pa.array([s.metadata.get(key) for s in statements], pa.string())
     return pa.table(columns)
+
+
+def statements_from_table(table: pa.Table) -> list[Statement]:
+    """Statements back from a segments.parquet table (the inverse of statements_table)."""
+    return [
+        Statement(
+            statement_id=r["statement_id"],
+            doc_id=r["doc_id"],
+            speaker=r["speaker"],
+            role=r["role"],
+            text=r["text"],
+            start=r["start"],
+            end=r["end"],
+            kind=r["kind"],
+            kind_score=round(float(r["kind_score"]), 4),
+            theme_id=r["theme_id"],
+            emotions={k: round(float(v), 4) for k, v in r["emotions"]},
+            motivators={k: round(float(v), 4) for k, v in r["motivators"]},
+            metadata={k[5:]: v for k, v in r.items() if k.startswith("meta_") and v is not None},
+        )
+        for r in table.to_pylist()
+    ]
 
 
 def write_parquet(path: Path, table: pa.Table) -> None:

@@ -132,9 +132,7 @@ def assign_roles(
     if unknown:
         profiles = speaker_profiles(transcript)
         known_interviewer = any(r == "interviewer" for r in roles.values())
-        scored = sorted(
-            (profiles[s].interviewer_score() if s in profiles else -1.0, s) for s in unknown
-        )
+        scored = sorted((profiles[s].interviewer_score() if s in profiles else -1.0, s) for s in unknown)
         if len(speakers) == 1:
             # A monologue (voice memo, single-speaker recording) is the customer talking.
             roles[speakers[0]] = "customer"

@@ -9,8 +9,11 @@ from insightminer.embed import Embedder
 
 def test_real_model_embeds_meaningfully(embedder):
     vectors = embedder.encode(
-        ["The CRM sync keeps duplicating our contacts.", "Salesforce records get duplicated by the sync.",
-         "I love the new dashboard colours."]
+        [
+            "The CRM sync keeps duplicating our contacts.",
+            "Salesforce records get duplicated by the sync.",
+            "I love the new dashboard colours.",
+        ]
     )
     assert vectors.shape == (3, 384) and vectors.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)

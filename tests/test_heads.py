@@ -24,7 +24,11 @@ def test_single_label_fit_predict_and_round_trip(tmp_path):
     predicted = head.predict(X)
     assert np.mean(np.array(predicted) == np.array(["a", "b", "c"])[y]) > 0.95
     head.save(tmp_path / "head", model_card="# card\n")
-    assert sorted(p.name for p in (tmp_path / "head").iterdir()) == ["README.md", "head.json", "head.safetensors"]
+    assert sorted(p.name for p in (tmp_path / "head").iterdir()) == [
+        "README.md",
+        "head.json",
+        "head.safetensors",
+    ]
     loaded = EmbeddingClassifier.load(tmp_path / "head")
     np.testing.assert_array_equal(loaded.predict_proba(X), head.predict_proba(X))
     # The weights file is safetensors: a JSON header, never a pickle stream.

@@ -25,7 +25,10 @@ def test_heuristic_finds_the_interviewer_among_named_speakers():
         ("Tom Becker", "How do you handle forecasting today?"),
         ("Maria Lopez", "We mostly do it in spreadsheets, and our team hates it because the numbers drift."),
         ("Tom Becker", "What happens when the numbers drift? Can you walk me through last quarter?"),
-        ("Maria Lopez", "We had to redo the whole board deck. I spent a weekend on it, my manager was upset."),
+        (
+            "Maria Lopez",
+            "We had to redo the whole board deck. I spent a weekend on it, my manager was upset.",
+        ),
         ("Tom Becker", "Got it. And who else on your team touches the forecast?"),
         ("Maria Lopez", "Our two regional leads, and finance checks it at the end of every month."),
     )
@@ -37,23 +40,37 @@ def test_heuristic_finds_the_interviewer_among_named_speakers():
 def test_overrides_and_explicit_roles_win():
     t = _t(("SPEAKER_00", "What do you think?"), ("SPEAKER_01", "I think our data is a mess honestly."))
     assert assign_roles(t, customer_speakers=["speaker_00"])["SPEAKER_00"] == "customer"
-    t2 = Transcript("d", "m", [Utterance("Bob", "Tell me more?", role="customer"), Utterance("Ann", "Sure thing.")])
+    t2 = Transcript(
+        "d", "m", [Utterance("Bob", "Tell me more?", role="customer"), Utterance("Ann", "Sure thing.")]
+    )
     assert assign_roles(t2)["Bob"] == "customer"
 
 
 def test_backchannel_and_filler_are_dropped():
-    assert is_backchannel("Yeah.") and is_backchannel("Mm-hmm, right, right.") and is_backchannel("Okay, got it.")
+    assert (
+        is_backchannel("Yeah.")
+        and is_backchannel("Mm-hmm, right, right.")
+        and is_backchannel("Okay, got it.")
+    )
     assert not is_backchannel("Yeah, the export is broken.")
     t = _t(
         ("Interviewer", "What gets in your way?"),
         ("Customer", "Mm-hmm."),
-        ("Customer", "Um, so the export is broken. Every week I rebuild the report by hand in Excel, which takes hours."),
+        (
+            "Customer",
+            "Um, so the export is broken. "
+            "Every week I rebuild the report by hand in Excel, which takes hours.",
+        ),
         ("Interviewer", "Right, right."),
     )
     statements = segment_transcript(t)
     texts = [s.text for s in statements]
-    assert texts == ["The export is broken.", "Every week I rebuild the report by hand in Excel, which takes hours."] or (
-        texts == ["The export is broken. Every week I rebuild the report by hand in Excel, which takes hours."]
+    assert texts == [
+        "The export is broken.",
+        "Every week I rebuild the report by hand in Excel, which takes hours.",
+    ] or (
+        texts
+        == ["The export is broken. Every week I rebuild the report by hand in Excel, which takes hours."]
     )
     assert all(s.role == "customer" and s.speaker == "Customer" for s in statements)
     assert statements[0].statement_id == "d1:2:0"
@@ -61,10 +78,18 @@ def test_backchannel_and_filler_are_dropped():
 
 def test_timestamps_are_interpolated_within_a_turn():
     t = Transcript(
-        "d2", "m",
-        [Utterance("Interviewer", "Tell me about pricing?", 0.0, 4.0),
-         Utterance("Customer", "The per-seat price doubled at renewal and nobody warned us. "
-                   "We now ration logins across the team, which is absurd.", 4.0, 14.0)],
+        "d2",
+        "m",
+        [
+            Utterance("Interviewer", "Tell me about pricing?", 0.0, 4.0),
+            Utterance(
+                "Customer",
+                "The per-seat price doubled at renewal and nobody warned us. "
+                "We now ration logins across the team, which is absurd.",
+                4.0,
+                14.0,
+            ),
+        ],
     )
     first, second = segment_transcript(t)
     assert first.start == 4.0 and 4.0 < second.start < 14.0 and second.end <= 14.0

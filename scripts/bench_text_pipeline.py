@@ -1,0 +1,153 @@
+"""Benchmark the text pipeline end to end against raw sentence-transformers encode.
+
+Prints statements/second for the whole pipeline (ingest -> report), the share of time per stage,
+and raw `SentenceTransformer.encode` on the same statements in the same run; then a re-run with a
+warm embedding cache. Input: real business-call transcripts (Earnings-21 speaker turns, read from
+../shared/eval beside the repo; never copied into it), written as generic JSON transcripts to a temp
+folder, or the bundled sample interviews repeated (--source fixtures).
+
+    python scripts/bench_text_pipeline.py [--source earnings21|fixtures] [--docs 44]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+REPO = Path(__file__).resolve().parents[1]
+EVAL = REPO.parent / "shared" / "eval"
+
+
+def write_earnings21(folder: Path, max_docs: int) -> int:
+    turns_dir = EVAL / "earnings21" / "turns"
+    if not turns_dir.is_dir():
+        sys.exit(f"Earnings-21 turns not found at {turns_dir}: use --source fixtures")
+    files = sorted(turns_dir.glob("*.jsonl"))[:max_docs]
+    for path in files:
+        turns = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        doc = {
+            "doc_id": f"earnings21-{path.stem}",
+            "utterances": [{"speaker": t["speaker_name"], "text": t["text"]} for t in turns],
+        }
+        (folder / f"{path.stem}.json").write_text(json.dumps(doc), encoding="utf-8")
+    return len(files)
+
+
+def write_fixtures(folder: Path, copies: int) -> int:
+    source = REPO / "data" / "fixtures" / "interviews"
+    n = 0
+    for k in range(copies):
+        target = folder / f"copy{k:02d}"
+        shutil.copytree(source, target)
+        n += sum(1 for p in target.iterdir() if p.suffix != ".csv" or p.name != "metadata.csv")
+    return n
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--source", choices=["earnings21", "fixtures"], default="earnings21")
+    parser.add_argument("--docs", type=int, default=44, help="Earnings-21 calls to use (max 44)")
+    parser.add_argument("--copies", type=int, default=10, help="copies of the fixtures (--source fixtures)")
+    parser.add_argument("--batch-size", type=int, default=64)
+    args = parser.parse_args()
+
+    import numpy as np
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    from insightminer import Config, Pipeline
+    from insightminer.model_registry import resolve_embedding_model
+
+    work = Path(tempfile.mkdtemp(prefix="im-bench-"))
+    inputs = work / "inputs"
+    inputs.mkdir()
+    n_docs = (
+        write_earnings21(inputs, args.docs)
+        if args.source == "earnings21"
+        else write_fixtures(inputs, args.copies)
+    )
+    cache = work / "cache"
+
+    # Warm-up: import and load every model once so neither side pays load time in the timings.
+    warm = work / "warm"
+    warm.mkdir()
+    (warm / "w.json").write_text(
+        json.dumps(
+            {
+                "doc_id": "w",
+                "utterances": [
+                    {"speaker": "Interviewer", "text": "What is hard?"},
+                    {
+                        "speaker": "Customer",
+                        "text": "The sync breaks every week and we lose hours fixing it.",
+                    },
+                    {
+                        "speaker": "Customer",
+                        "text": "Our reports are slow and the export fails on big files.",
+                    },
+                    {"speaker": "Customer", "text": "Pricing per seat is too expensive for a growing team."},
+                ],
+            }
+        )
+    )
+    Pipeline(Config(cache_dir="", min_theme_documents=1)).run([warm])
+
+    raw_model = SentenceTransformer(resolve_embedding_model("all-MiniLM-L6-v2"), device="cpu")
+
+    config = Config(cache_dir=str(cache), batch_size=args.batch_size)
+    cold = Pipeline(config)
+    t0 = time.perf_counter()
+    result = cold.run([inputs], work / "out-cold")
+    cold_s = time.perf_counter() - t0
+    texts = [s.text for s in result.statements]
+    n = len(texts)
+
+    t0 = time.perf_counter()
+    raw_model.encode(texts, batch_size=args.batch_size, normalize_embeddings=True, convert_to_numpy=True)
+    raw_s = time.perf_counter() - t0
+
+    warm_pipeline = Pipeline(config)
+    t0 = time.perf_counter()
+    warm_pipeline.run([inputs], work / "out-warm")
+    warm_s = time.perf_counter() - t0
+    same = (work / "out-cold" / "findings.json").read_bytes() == (
+        work / "out-warm" / "findings.json"
+    ).read_bytes()
+
+    print(f"machine: {os.cpu_count()} CPU cores, torch {torch.__version__} threads={torch.get_num_threads()}")
+    print(
+        f"input: {args.source}, {n_docs} files, {n} customer statements, {len(result.top_findings)} findings"
+    )
+    print()
+    print(f"{'':38s}{'seconds':>10s}{'stmts/s':>12s}")
+    print(f"{'raw SentenceTransformer.encode':38s}{raw_s:10.2f}{n / raw_s:12.1f}")
+    print(f"{'insightminer run (cold cache)':38s}{cold_s:10.2f}{n / cold_s:12.1f}")
+    print(f"{'insightminer run (warm cache)':38s}{warm_s:10.2f}{n / warm_s:12.1f}")
+    print()
+    print(f"pipeline throughput / raw encode throughput: {raw_s / cold_s:.1%}  (goal >= 85%)")
+    print(f"warm re-run speed-up: {cold_s / warm_s:.1f}x  (goal >= 20x)")
+    print(f"findings.json byte-identical between runs: {same}")
+    print()
+    print("share of time per stage (cold run):")
+    total = cold.timings.get("total", cold_s)
+    for stage, seconds in sorted(cold.timings.items(), key=lambda kv: -kv[1]):
+        if stage != "total":
+            print(f"  {stage:14s}{seconds:8.2f} s {seconds / total:7.1%}")
+    print("stages (warm run):", {k: round(v, 2) for k, v in warm_pipeline.timings.items()})
+    shutil.rmtree(work, ignore_errors=True)
+    _ = np  # numpy imported for the models' sake
+
+
+if __name__ == "__main__":
+    main()
