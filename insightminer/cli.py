@@ -197,7 +197,17 @@ def transcribe(
     word_timestamps: Annotated[bool, typer.Option(help="Word-level timestamps.")] = False,
     no_vad: Annotated[bool, typer.Option("--no-vad", help="Do not skip silence with VAD.")] = False,
     batch_size: Annotated[int, typer.Option(help="Segments decoded together.")] = 8,
+    beam_size: Annotated[int, typer.Option(help="Beam size (1 = greedy).")] = 1,
+    no_split_stereo: Annotated[
+        bool,
+        typer.Option("--no-split-stereo", help="Do not transcribe stereo channels as separate speakers."),
+    ] = False,
+    speaker_names: Annotated[
+        str | None, typer.Option(help="Names for channel 1, 2 of stereo calls, e.g. 'Rep,Customer'.")
+    ] = None,
+    max_hours: Annotated[float, typer.Option(help="Reject files longer than this.")] = 4.0,
     cache_dir: Annotated[Path | None, typer.Option(help="Transcript cache folder.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Transcribe again even when cached.")] = False,
 ) -> None:
     """Transcribe audio/video files to JSON, WebVTT and SRT transcripts with speakers and timestamps."""
     from insightminer.config import default_cache_dir
@@ -363,13 +373,10 @@ def models() -> None:
     table.add_row("embeddings", "all-MiniLM-L6-v2", resolve_embedding_model("all-MiniLM-L6-v2"))
     for folder in sorted(p for p in models_dir().iterdir() if p.is_dir()) if models_dir().is_dir() else []:
         table.add_row("trained head", folder.name, str(folder))
-    try:
-        from insightminer.transcribe import describe_asr_models
+    from insightminer.whisper_models import cache_root, tiny_en_path
 
-        for name, where in describe_asr_models().items():
-            table.add_row("speech-to-text", name, where)
-    except ImportError:
-        pass
+    table.add_row("speech-to-text", "tiny.en (faster-whisper)", str(tiny_en_path()))
+    table.add_row("speech-to-text", "base (faster-whisper)", f"joined on first use into {cache_root()}")
     Console().print(table)
 
 
