@@ -103,7 +103,9 @@ class EmbeddingClassifier:
                 counts[counts == 0] = 1.0
                 weight = torch.from_numpy(len(targets) / (len(self.labels) * counts))
             loss_fn = nn.CrossEntropyLoss(weight=weight)
-        optimiser = torch.optim.AdamW(module.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay)
+        optimiser = torch.optim.AdamW(
+            module.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay
+        )
         n = len(xs)
         steps_per_epoch = max(1, (n + self.batch_size - 1) // self.batch_size)
         scheduler = torch.optim.lr_scheduler.OneCycleLR(
@@ -202,7 +204,9 @@ class EmbeddingClassifier:
             "input_dim": self.input_dim_,
             "dropout": self.dropout,
             "embedding_model": self.embedding_model,
-            "thresholds": None if self.thresholds_ is None else [round(float(t), 4) for t in self.thresholds_],
+            "thresholds": None
+            if self.thresholds_ is None
+            else [round(float(t), 4) for t in self.thresholds_],
             "training": {
                 "epochs": self.epochs,
                 "learning_rate": self.learning_rate,
@@ -243,7 +247,12 @@ class EmbeddingClassifier:
             hidden_dim=config["hidden_dim"],
             dropout=config.get("dropout", 0.1),
             embedding_model=config.get("embedding_model", "all-MiniLM-L6-v2"),
-            **{k: v for k, v in training.items() if k in {"epochs", "learning_rate", "weight_decay", "batch_size", "class_weight", "random_state"}},
+            **{
+                k: v
+                for k, v in training.items()
+                if k
+                in {"epochs", "learning_rate", "weight_decay", "batch_size", "class_weight", "random_state"}
+            },
         )
         if config.get("thresholds") is not None:
             head.thresholds_ = np.asarray(config["thresholds"], dtype=np.float32)
