@@ -499,6 +499,7 @@ class Pipeline:
     def _write_manifest(self, out_dir: Path, result: Result, status: str) -> None:
         import importlib.metadata as md
 
+        out_dir.mkdir(parents=True, exist_ok=True)
         def version(pkg: str) -> str | None:
             try:
                 return md.version(pkg)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -78,9 +79,10 @@ def test_findings_carry_traceable_quotes(demo_run, tmp_path):
 def test_rep_pitch_is_not_a_customer_finding(demo_run):
     result, _, _ = demo_run
     for topic in PLANTED.get("rep_only_topics", []):
-        keywords = [k.lower() for k in topic["keywords"]]
+        # Whole words only: "AI" must not match "said" or "email".
+        patterns = [re.compile(rf"\b{re.escape(k)}\b", re.IGNORECASE) for k in topic["keywords"]]
         for finding in result.top_findings:
-            hits = sum(any(k in q["text"].lower() for k in keywords) for q in finding["evidence"])
+            hits = sum(any(p.search(q["text"]) for p in patterns) for q in finding["evidence"])
             assert hits <= 1, (topic["description"], finding["label"])
 
 
