@@ -18,6 +18,7 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -125,6 +126,12 @@ def main() -> None:
         work / "out-warm" / "findings.json"
     ).read_bytes()
 
+    # A changed analysis setting: the finished-analysis cache misses, the embedding cache still hits.
+    changed = Pipeline(replace(config, min_theme_documents=config.min_theme_documents + 1))
+    t0 = time.perf_counter()
+    changed.run([inputs], work / "out-changed")
+    changed_s = time.perf_counter() - t0
+
     print(f"machine: {os.cpu_count()} CPU cores, torch {torch.__version__} threads={torch.get_num_threads()}")
     print(
         f"input: {args.source}, {n_docs} files, {n} customer statements, {len(result.top_findings)} findings"
@@ -134,9 +141,13 @@ def main() -> None:
     print(f"{'raw SentenceTransformer.encode':38s}{raw_s:10.2f}{n / raw_s:12.1f}")
     print(f"{'insightminer run (cold cache)':38s}{cold_s:10.2f}{n / cold_s:12.1f}")
     print(f"{'insightminer run (warm cache)':38s}{warm_s:10.2f}{n / warm_s:12.1f}")
+    print(f"{'  ... changed config, warm embeddings':38s}{changed_s:10.2f}{n / changed_s:12.1f}")
     print()
     print(f"pipeline throughput / raw encode throughput: {raw_s / cold_s:.1%}  (goal >= 85%)")
-    print(f"warm re-run speed-up: {cold_s / warm_s:.1f}x  (goal >= 20x)")
+    print(
+        f"warm re-run speed-up: {cold_s / warm_s:.1f}x  (goal >= 20x); "
+        f"with a changed analysis config (embeddings cached): {cold_s / changed_s:.1f}x"
+    )
     print(f"findings.json byte-identical between runs: {same}")
     print()
     print("share of time per stage (cold run):")
