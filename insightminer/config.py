@@ -40,6 +40,7 @@ class Config:
     segment_field: str = "segment"
     theme_kinds: list[str] = field(default_factory=lambda: ["pain_point"])  # statements that form themes
     min_theme_size: int = 3
+    theme_context_weight: float = 0.7  # how much a statement's whole answer (turn) shapes its theme
     min_theme_documents: int = 2  # a finding needs evidence from at least this many interviews
     seed_topics: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)

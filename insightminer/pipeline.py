@@ -21,7 +21,7 @@ import numpy as np
 
 from insightminer import __version__
 from insightminer.config import Config
-from insightminer.embed import Embedder
+from insightminer.embed import Embedder, with_context
 from insightminer.rank import ThemeInfo, rank_findings
 from insightminer.report import FINDINGS_SCHEMA_VERSION, statements_table, write_findings, write_parquet
 from insightminer.schema import InputRecord, Statement, Transcript
@@ -255,7 +255,10 @@ class Pipeline:
                 random_state=self.config.random_state,
                 seed_topics=self.config.seed_topics or None,
             )
-            model.fit(embeddings[rows], [statements[i].text for i in rows], seed_embeddings=seed_embeddings)
+            contextual = with_context(
+                embeddings, [(s.doc_id, s.turn_index) for s in statements], self.config.theme_context_weight
+            )
+            model.fit(contextual[rows], [statements[i].text for i in rows], seed_embeddings=seed_embeddings)
             for row, label in zip(rows, model.labels_):
                 statements[row].theme_id = int(label)
             infos = [
@@ -315,18 +318,26 @@ class Pipeline:
             }
 
     def check_assumptions(self, statements, embeddings, findings: dict, theme_model) -> None:
+        """Each assumed pain point against every customer statement and every theme."""
+        from dataclasses import replace
+
         from insightminer.assumptions import check_assumptions
 
         with self._stage("assumptions"):
+            # Themes index the clustered rows; map their members back to all statements.
             rows = [i for i, s in enumerate(statements) if s.kind in self.config.theme_kinds]
+            themes = [
+                replace(t, member_indices=[rows[i] for i in t.member_indices])
+                for t in (theme_model.themes_ if theme_model is not None else [])
+            ]
             result = check_assumptions(
                 self.config.assumptions,
                 self.embedder().encode(self.config.assumptions),
-                embeddings[rows],
-                [statements[i].text for i in rows],
-                [statements[i].doc_id for i in rows],
-                np.array([statements[i].theme_id for i in rows], dtype=int),
-                theme_model.themes_ if theme_model is not None else [],
+                embeddings,
+                [s.text for s in statements],
+                [s.doc_id for s in statements],
+                np.array([s.theme_id for s in statements], dtype=int),
+                themes,
             )
             findings["assumptions"] = result
 
@@ -407,6 +418,7 @@ class Pipeline:
     def _analysis_key(self, transcripts: list[Transcript]) -> str:
         payload = {
             "version": __version__,
+            "code": _code_fingerprint(),
             "config": self.config.findings_relevant(),
             "models": self._model_fingerprints(),
             "transcripts": [t.to_dict() for t in transcripts],
@@ -500,6 +512,7 @@ class Pipeline:
         import importlib.metadata as md
 
         out_dir.mkdir(parents=True, exist_ok=True)
+
         def version(pkg: str) -> str | None:
             try:
                 return md.version(pkg)
@@ -555,6 +568,16 @@ class Pipeline:
             ),
         }
         atomic_write_json(out_dir / "run.json", manifest)
+
+
+def _code_fingerprint() -> str:
+    """Hash of the package's own source: an edited stage never reuses a stale analysis."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _sha256(path: Path) -> str | None:
