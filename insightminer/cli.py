@@ -354,7 +354,9 @@ def report(
     write_findings(run_dir, findings)
     from insightminer.trends import theme_trends
 
-    html = render_report_html(findings, personas, theme_trends(statements, findings), statements)
+    html = render_report_html(
+        findings, personas, theme_trends(statements, findings, period="auto"), statements
+    )
     atomic_write_text(run_dir / "report.html", html)
     console.print(f"report re-written in {run_dir}")
 

@@ -479,7 +479,7 @@ class Pipeline:
                 segment_field=self.config.segment_field,
                 embedder=self.embedder(),
             )
-            trends = theme_trends(statements, findings)
+            trends = theme_trends(statements, findings, period="auto")
             return personas, trends
 
     def write(self, out_dir: Path, result: Result, theme_positions: dict | None = None) -> None:

@@ -1,0 +1,171 @@
+"""The HTML report: self-contained, escaped, and it renders in headless Chromium with no console errors."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from _persona_data import INJECTION, findings_for, make_statements
+
+from insightminer.browser import find_chromium, load_page
+from insightminer.personas import build_personas
+from insightminer.report_html import (
+    json_for_script,
+    mmss,
+    render_report_html,
+    theme_positions_from_embeddings,
+)
+from insightminer.trends import theme_trends
+
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "test-artifacts"
+SHOWN_AS_TEXT = (
+    "Array.from(document.querySelectorAll('blockquote.q p')).some(p => p.textContent.includes('<script>'))"
+)
+
+
+@pytest.fixture(scope="module")
+def report(embedder):
+    statements = make_statements()
+    embeddings = embedder.encode([s.text for s in statements])
+    findings = findings_for(statements)
+    personas = build_personas(statements, embeddings, findings, embedder=embedder)
+    trends = theme_trends(statements, findings)
+    html = render_report_html(findings, personas, trends, statements, title="Acme CRM interviews, Q1 2026")
+    return html, findings, personas, statements, trends
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts.append(data)
+
+
+def test_report_is_self_contained_and_escaped(report):
+    html, findings, personas, _, _ = report
+    parser = _Collector()
+    parser.feed(html)
+    tags = parser.tags
+    # Exactly the two scripts we wrote: the JSON data block and the inline code; no src anywhere.
+    scripts = [a for t, a in tags if t == "script"]
+    assert len(scripts) == 2 and all("src" not in a for a in scripts)
+    assert not any(t in ("link", "img", "iframe", "object", "embed") for t, _ in tags)
+    assert not re.search(r"(?:src|href)\s*=\s*[\"']?(?:https?:)?//", html)  # no external URLs
+    assert "@import" not in html and "url(" not in html
+    # No attribute injected by the transcript (" onmouseover=...) and no stray script tag.
+    assert not any(k.startswith("on") for _, a in tags for k in a)
+    assert "<script>window.__pwned" not in html
+    assert "&lt;script&gt;window.__pwned" in html
+    # Sections present.
+    for section in ("overview", "charts", "findings", "personas", "assumptions", "trends"):
+        assert f'<section id="{section}"' in html
+    assert html.count('<article class="finding card"') == len(findings["findings"])
+    assert html.count('<div class="empathy">') == len(personas["personas"])
+    assert "thin evidence: only 3 interviews" in html
+    assert "<details>" in html and "00:30\u201300:38" in html  # mm:ss with the range
+    assert html.count("<svg") >= 4 + len(findings["findings"])  # charts + one sparkline per theme
+
+
+def test_render_is_deterministic(report):
+    html, findings, personas, statements, trends = report
+    again = render_report_html(findings, personas, trends, statements, title="Acme CRM interviews, Q1 2026")
+    assert again == html
+
+
+def test_theme_positions_and_missing_optional_parts(report):
+    _, findings, personas, statements, _ = report
+    findings = {k: v for k, v in findings.items() if k != "assumptions"}
+    positions = {f["theme_id"]: (float(i), float(i % 2)) for i, f in enumerate(findings["findings"])}
+    html = render_report_html(findings, personas, None, statements, theme_positions=positions)
+    assert "component 1 of the theme centroids" in html
+    assert '<section id="trends"' not in html and '<section id="assumptions"' not in html
+    with pytest.raises(ValueError, match="findings"):
+        render_report_html({"findings": "nope"}, personas, None, statements)
+
+
+def test_theme_positions_from_embeddings(embedder):
+    statements = make_statements()
+    embeddings = embedder.encode([s.text for s in statements])
+    positions = theme_positions_from_embeddings(statements, embeddings)
+    assert sorted(positions) == [0, 1, 2, 3]
+    assert theme_positions_from_embeddings(statements, embeddings.copy()) == positions
+    xs = [p[0] for p in positions.values()]
+    assert max(xs) - min(xs) > 0.1  # the themes are spread out, not stacked
+    assert theme_positions_from_embeddings(statements[:3], embeddings[:3]) == {}
+
+
+def test_json_for_script_cannot_close_the_script():
+    payload = {"label": "</script><script>alert(1)</script><!-- x", "sep": "\u2028"}
+    text = json_for_script(payload)
+    assert "</" not in text and "<!--" not in text and "\u2028" not in text
+    import json
+
+    assert json.loads(text) == payload
+    assert mmss(None) == "" and mmss(59.9) == "00:59" and mmss(3600) == "1:00:00"
+
+
+def test_report_renders_in_headless_chromium(report, tmp_path):
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.skip("Chromium is not installed (/usr/bin/chromium absent; run scripts/install_chromium.sh)")
+    html = report[0]
+    page = tmp_path / "report.html"
+    page.write_text(html, encoding="utf-8")
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "report.png"
+    result = load_page(
+        page,
+        screenshot=shot,
+        width=1400,
+        chromium=chromium,
+        evaluate=(
+            "typeof window.__pwned",
+            "document.title",
+            "document.querySelectorAll('article.finding').length",
+            "document.getElementById('count').textContent",
+            "document.querySelectorAll('blockquote.q p')[0] !== undefined",
+            SHOWN_AS_TEXT,
+            "(() => { const d = document.querySelector('#findings details'); d.open = true;"
+            " return d.querySelector('blockquote') !== null && d.getBoundingClientRect().height > 0 })()",
+            "(() => { const i = document.getElementById('filter'); i.value = 'pricing';"
+            " i.dispatchEvent(new Event('input')); return document.getElementById('count').textContent })()",
+        ),
+    )
+    assert result.errors == [], result.errors
+    assert result.evaluated["typeof window.__pwned"] == "undefined"  # the injected script never ran
+    assert result.evaluated["document.title"] == "Acme CRM interviews, Q1 2026"
+    assert result.evaluated["document.querySelectorAll('article.finding').length"] == 4
+    assert result.evaluated["document.getElementById('count').textContent"] == "4 of 4 findings"
+    # The injection is shown to the reader as text, not executed.
+    assert result.evaluated[SHOWN_AS_TEXT] is True
+    assert any(v == "1 of 4 findings" for v in result.evaluated.values())
+    assert any(k.startswith("(() => { const d") and v is True for k, v in result.evaluated.items())
+    assert result.height > 2000
+    assert shot.is_file() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
+    assert INJECTION  # the fixture really contains the attack
+
+
+def test_empty_run_still_renders(embedder):
+    import numpy as np
+
+    findings = {"schema_version": "1.0", "summary": {"documents": 0}, "findings": []}
+    personas = build_personas([], np.zeros((0, 384), np.float32), findings, embedder=embedder)
+    assert personas["personas"] == [] and personas["segment_comparison"] == []
+    html = render_report_html(findings, personas, theme_trends([], findings), [])
+    assert "No recurring themes were found." in html
+    assert '<section id="personas"' not in html and '<section id="trends"' not in html
