@@ -79,6 +79,9 @@ def run(
         str, typer.Option(help="Motivator head name (models/) or path.")
     ] = "motivators",
     motivator_backend: Annotated[str, typer.Option(help="head | similarity | nli")] = "head",
+    nli_model: Annotated[
+        str | None, typer.Option(help="NLI model id or path for --motivator-backend nli.")
+    ] = None,
     asr_model: Annotated[str, typer.Option(help="tiny.en, base, a Whisper model id or a path.")] = "tiny.en",
     asr_backend: Annotated[str, typer.Option(help="faster-whisper | transformers")] = "faster-whisper",
     device: Annotated[str, typer.Option(help="cpu | cuda | auto")] = "cpu",
@@ -111,6 +114,7 @@ def run(
         embedding_model=embedding_model,
         motivator_model=motivator_model,
         motivator_backend=motivator_backend,
+        nli_model=nli_model,
         asr_model=asr_model,
         asr_backend=asr_backend,
         device=device,
@@ -299,11 +303,12 @@ def motivators(
     model: Annotated[str, typer.Option(help="Motivator head name (models/) or path.")] = "motivators",
     backend: Annotated[str, typer.Option(help="head | similarity | nli")] = "head",
     nli_model: Annotated[str | None, typer.Option(help="NLI model id or path for --backend nli.")] = None,
+    min_score: Annotated[float, typer.Option(help="Lowest score that counts as a motivator.")] = 0.25,
 ) -> None:
     """Add motivator columns (motivator, motivator_score, motivators) to every row of a CSV."""
     from insightminer.motivators import MotivatorClassifier, annotate_csv_motivators
 
-    classifier = MotivatorClassifier(model, backend=backend, nli_model=nli_model)
+    classifier = MotivatorClassifier(model, backend=backend, nli_model=nli_model, min_score=min_score)
     rows = annotate_csv_motivators(
         input_csv, text_column, out, _embedder_for(classifier.embedding_model), classifier
     )
@@ -316,7 +321,11 @@ def train_classifier(
     text_column: Annotated[str, typer.Option(help="Column holding the text.")],
     label_column: Annotated[str, typer.Option(help="Column holding the label.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Model folder, e.g. models/my-taxonomy.")],
-    multi_label: Annotated[bool, typer.Option(help="Labels are ';'-separated lists.")] = False,
+    multi_label: Annotated[bool, typer.Option(help="Labels are lists (see --label-separator).")] = False,
+    label_separator: Annotated[str, typer.Option(help="Separator of multi-label labels.")] = ";",
+    cv_folds: Annotated[int, typer.Option(help="Cross-validation folds for the reported figures.")] = 5,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 60,
     embedding_model: EMBEDDING_MODEL = "all-MiniLM-L6-v2",
 ) -> None:
     """Train a statement classifier (e.g. your own motivator taxonomy) on your labelled CSV."""
@@ -330,7 +339,7 @@ def train_classifier(
         embedder=_embedder_for(embedding_model),
         multi_label=multi_label,
     )
-    cv = metrics.get("cv_macro_f1") if isinstance(metrics, dict) else None
+    cv = (metrics.get("cv") or {}).get("macro_f1")
     console.print(f"saved {out}" + (f"; cross-validated macro-F1 {cv:.3f}" if cv is not None else ""))
 
 

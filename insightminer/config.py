@@ -24,6 +24,7 @@ class Config:
     emotion_model: str = "emotions"
     motivator_model: str = "motivators"
     motivator_backend: str = "head"  # head | similarity | nli
+    nli_model: str | None = None  # for motivator_backend="nli": a transformers NLI model id or path
     asr_model: str = "tiny.en"
     asr_backend: str = "faster-whisper"  # faster-whisper | transformers
     device: str = "cpu"  # cpu | cuda | auto
