@@ -75,6 +75,9 @@ def run(
         str, typer.Option(help="Metadata field that defines customer segments.")
     ] = "segment",
     embedding_model: EMBEDDING_MODEL = "all-MiniLM-L6-v2",
+    emotion_model: Annotated[
+        str, typer.Option(help="Emotion model name (models/) or path.")
+    ] = "emotions-hybrid",
     motivator_model: Annotated[
         str, typer.Option(help="Motivator head name (models/) or path.")
     ] = "motivators",
@@ -112,6 +115,7 @@ def run(
 
     config = Config(
         embedding_model=embedding_model,
+        emotion_model=emotion_model,
         motivator_model=motivator_model,
         motivator_backend=motivator_backend,
         nli_model=nli_model,
@@ -283,7 +287,7 @@ def emotions(
     input_csv: Annotated[Path, typer.Argument(help="CSV with a text column.")],
     text_column: Annotated[str, typer.Option(help="Column holding the text.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output CSV.")],
-    model: Annotated[str, typer.Option(help="Emotion model name (models/) or path.")] = "emotions",
+    model: Annotated[str, typer.Option(help="Emotion model name (models/) or path.")] = "emotions-hybrid",
 ) -> None:
     """Add emotion columns (emotion, emotion_score, emotions, ekman, sentiment) to every row of a CSV."""
     from insightminer.emotions import EmotionClassifier, annotate_csv_emotions

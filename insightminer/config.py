@@ -21,7 +21,7 @@ class Config:
     # models (names resolve offline; any Hugging Face id or local path works where reachable)
     embedding_model: str = "all-MiniLM-L6-v2"
     statement_model: str = "statement-kind"
-    emotion_model: str = "emotions"
+    emotion_model: str = "emotions-hybrid"  # MiniLM head + TF-IDF blend (best dev macro-F1)
     motivator_model: str = "motivators"
     motivator_backend: str = "head"  # head | similarity | nli
     nli_model: str | None = None  # for motivator_backend="nli": a transformers NLI model id or path

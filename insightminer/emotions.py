@@ -1,0 +1,395 @@
+"""Emotions per statement: the 27 GoEmotions emotions + neutral, and their Ekman / sentiment groups.
+
+Two kinds of shipped model load here, both offline and pickle-free:
+
+- ``models/emotions/``: a multi-label :class:`~insightminer.heads.EmbeddingClassifier` on frozen
+  all-MiniLM-L6-v2 sentence embeddings (the embeddings the pipeline already computes).
+- ``models/emotions-hybrid/``: the same kind of head averaged with a TF-IDF (word 1-2 grams) +
+  logistic-regression model stored as ``tfidf.json`` (vocabulary, settings, blend weight) and
+  ``tfidf.safetensors`` (idf, coefficients). It needs both the embeddings and the texts.
+- ``models/emotions-finetuned/``: the MiniLM encoder fine-tuned end to end with a linear head
+  (``config.json`` + ``model.safetensors`` + tokenizer files + ``head.json``/``head.safetensors``). It runs
+  its own encoder, so it needs the statement texts; the embeddings passed in are ignored.
+
+Ekman and sentiment scores are aggregated from the 28 label probabilities (the maximum over the mapped
+labels), so one model serves all three granularities and they never contradict each other.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from insightminer.model_registry import resolve_head
+from insightminer.storage import atomic_write_text
+
+# Index order of the GoEmotions release (google-research goemotions/data/emotions.txt).
+GOEMOTIONS_LABELS: tuple[str, ...] = (
+    "admiration",
+    "amusement",
+    "anger",
+    "annoyance",
+    "approval",
+    "caring",
+    "confusion",
+    "curiosity",
+    "desire",
+    "disappointment",
+    "disapproval",
+    "disgust",
+    "embarrassment",
+    "excitement",
+    "fear",
+    "gratitude",
+    "grief",
+    "joy",
+    "love",
+    "nervousness",
+    "optimism",
+    "pride",
+    "realization",
+    "relief",
+    "remorse",
+    "sadness",
+    "surprise",
+    "neutral",
+)
+
+# google-research goemotions/data/ekman_mapping.json, plus neutral -> neutral.
+EKMAN_MAPPING: dict[str, list[str]] = {
+    "anger": ["anger", "annoyance", "disapproval"],
+    "disgust": ["disgust"],
+    "fear": ["fear", "nervousness"],
+    "joy": [
+        "joy",
+        "amusement",
+        "approval",
+        "excitement",
+        "gratitude",
+        "love",
+        "optimism",
+        "relief",
+        "pride",
+        "admiration",
+        "desire",
+        "caring",
+    ],
+    "sadness": ["sadness", "disappointment", "embarrassment", "grief", "remorse"],
+    "surprise": ["surprise", "realization", "confusion", "curiosity"],
+    "neutral": ["neutral"],
+}
+
+# The sentiment grouping of the GoEmotions paper (Demszky et al. 2020, table of groups), plus neutral.
+SENTIMENT_MAPPING: dict[str, list[str]] = {
+    "positive": [
+        "admiration",
+        "amusement",
+        "approval",
+        "caring",
+        "desire",
+        "excitement",
+        "gratitude",
+        "joy",
+        "love",
+        "optimism",
+        "pride",
+        "relief",
+    ],
+    "negative": [
+        "anger",
+        "annoyance",
+        "disappointment",
+        "disapproval",
+        "disgust",
+        "embarrassment",
+        "fear",
+        "grief",
+        "nervousness",
+        "remorse",
+        "sadness",
+    ],
+    "ambiguous": ["confusion", "curiosity", "realization", "surprise"],
+    "neutral": ["neutral"],
+}
+
+EKMAN_LABELS: tuple[str, ...] = tuple(EKMAN_MAPPING)
+SENTIMENT_LABELS: tuple[str, ...] = tuple(SENTIMENT_MAPPING)
+RECORD_COLUMNS: tuple[str, ...] = ("emotion", "emotion_score", "emotions", "ekman", "sentiment")
+FINETUNED_KIND = "finetuned_encoder"
+
+
+def group_matrix(mapping: dict[str, list[str]]) -> np.ndarray:
+    """(n_groups, 28) 0/1 matrix: which GoEmotions labels belong to each group."""
+    index = {label: i for i, label in enumerate(GOEMOTIONS_LABELS)}
+    matrix = np.zeros((len(mapping), len(GOEMOTIONS_LABELS)), dtype=np.float32)
+    for g, labels in enumerate(mapping.values()):
+        for label in labels:
+            matrix[g, index[label]] = 1.0
+    return matrix
+
+
+def aggregate_groups(probs: np.ndarray, mapping: dict[str, list[str]], method: str = "max") -> np.ndarray:
+    """Group scores from label probabilities: max over the group's labels, or noisy-or."""
+    probs = np.asarray(probs, dtype=np.float32)
+    if probs.ndim != 2 or probs.shape[1] != len(GOEMOTIONS_LABELS):
+        raise ValueError(f"expected (n, {len(GOEMOTIONS_LABELS)}) probabilities, got shape {probs.shape}")
+    member = group_matrix(mapping).astype(bool)
+    if method == "max":
+        return np.stack([probs[:, m].max(1) for m in member], axis=1).astype(np.float32)
+    if method == "noisy_or":
+        return np.stack([1.0 - np.prod(1.0 - probs[:, m], axis=1) for m in member], axis=1).astype(np.float32)
+    raise ValueError(f"unknown aggregation method {method!r}: use 'max' or 'noisy_or'")
+
+
+def _label_to_group(mapping: dict[str, list[str]]) -> dict[str, str]:
+    return {label: group for group, labels in mapping.items() for label in labels}
+
+
+_EKMAN_OF = _label_to_group(EKMAN_MAPPING)
+_SENTIMENT_OF = _label_to_group(SENTIMENT_MAPPING)
+
+
+class _FinetunedEncoder:
+    """Fine-tuned MiniLM + mean pooling + linear layer, loaded from safetensors (no pickle)."""
+
+    def __init__(self, folder: Path, config: dict[str, Any]):
+        import torch
+        from safetensors.torch import load_file
+        from transformers import AutoModel, AutoTokenizer
+
+        self.folder = folder
+        self.max_seq_len = int(config.get("max_seq_len", 64))
+        self.batch_size = int(config.get("batch_size", 64))
+        self.tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+        self.encoder = AutoModel.from_pretrained(str(folder), local_files_only=True, use_safetensors=True)
+        self.encoder.eval()
+        state = load_file(str(folder / "head.safetensors"))
+        self.linear = torch.nn.Linear(state["weight"].shape[1], state["weight"].shape[0])
+        self.linear.load_state_dict(state)
+        self.linear.eval()
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        import torch
+
+        outs = []
+        with torch.inference_mode():
+            for start in range(0, len(texts), self.batch_size):
+                batch = self.tokenizer(
+                    list(texts[start : start + self.batch_size]),
+                    padding=True,
+                    truncation=True,
+                    max_length=self.max_seq_len,
+                    return_tensors="pt",
+                )
+                hidden = self.encoder(**batch).last_hidden_state
+                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+                outs.append(torch.sigmoid(self.linear(pooled)).numpy())
+        return np.concatenate(outs).astype(np.float32)
+
+
+class _TfidfLinear:
+    """TF-IDF (sklearn analyzer, fixed vocabulary and idf) + per-label logistic regression."""
+
+    def __init__(self, folder: Path):
+        from safetensors.numpy import load_file
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        config = json.loads((folder / "tfidf.json").read_text(encoding="utf-8"))
+        arrays = load_file(str(folder / "tfidf.safetensors"))
+        vocabulary = {term: i for i, term in enumerate(config["vocabulary"])}
+        self.weight = float(config["weight"])
+        self.vectorizer = TfidfVectorizer(
+            ngram_range=tuple(config["ngram_range"]),
+            sublinear_tf=bool(config["sublinear_tf"]),
+            lowercase=bool(config.get("lowercase", True)),
+            vocabulary=vocabulary,
+        )
+        self.vectorizer.idf_ = arrays["idf"].astype(np.float64)
+        self.coef = arrays["coef"].astype(np.float32)  # (n_labels, n_terms)
+        self.intercept = arrays["intercept"].astype(np.float32)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        X = self.vectorizer.transform(list(texts)).astype(np.float32)
+        logits = np.asarray(X @ self.coef.T) + self.intercept[None, :]
+        return (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
+
+
+class EmotionClassifier:
+    """GoEmotions labels per statement (multi-label, with scores), plus Ekman and sentiment groups.
+
+    ``model`` is a folder name under ``models/`` ("emotions", "emotions-hybrid", "emotions-finetuned")
+    or a path. Check ``needs_texts`` / ``needs_embeddings`` to know what to pass.
+    """
+
+    def __init__(self, model: str = "emotions"):
+        self.model = model
+        folder = resolve_head(model)
+        config_path = folder / "head.json"
+        if not config_path.is_file():
+            raise FileNotFoundError(f"{folder} has no head.json: not an insightminer emotion model")
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+        labels = tuple(config.get("labels", ()))
+        if labels != GOEMOTIONS_LABELS:
+            raise ValueError(
+                f"{folder} is not a GoEmotions model: its labels differ from the 28 GoEmotions labels"
+            )
+        self.folder_ = folder
+        self.kind_ = config.get("kind", "embedding_classifier")
+        self.embedding_model: str = config.get("embedding_model", "all-MiniLM-L6-v2")
+        self.thresholds_ = np.asarray(config["thresholds"], dtype=np.float32)
+        self.metadata_: dict[str, Any] = config.get("metadata", {})
+        if self.kind_ == FINETUNED_KIND:
+            self._finetuned: _FinetunedEncoder | None = _FinetunedEncoder(folder, config)
+            self._head = None
+        else:
+            from insightminer.heads import EmbeddingClassifier
+
+            self._finetuned = None
+            self._head = EmbeddingClassifier.load(folder)
+        self._tfidf = _TfidfLinear(folder) if (folder / "tfidf.json").is_file() else None
+
+    @property
+    def needs_texts(self) -> bool:
+        """True when predict_proba needs the texts (fine-tuned or hybrid TF-IDF model)."""
+        return self._finetuned is not None or self._tfidf is not None
+
+    @property
+    def needs_embeddings(self) -> bool:
+        """True when predict_proba needs sentence embeddings from ``embedding_model``."""
+        return self._finetuned is None
+
+    def predict_proba(self, embeddings: np.ndarray | None, texts: list[str] | None = None) -> np.ndarray:
+        """(n, 28) per-label probabilities in GOEMOTIONS_LABELS order."""
+        if self._finetuned is not None:
+            if texts is None:
+                raise ValueError(f"the emotion model {self.model!r} is a fine-tuned encoder: pass texts=")
+            if len(texts) == 0:
+                return np.zeros((0, len(GOEMOTIONS_LABELS)), dtype=np.float32)
+            return self._finetuned.predict_proba(texts)
+        if embeddings is None:
+            raise ValueError("embeddings are required for an embedding-head emotion model")
+        embeddings = np.asarray(embeddings, dtype=np.float32)
+        if embeddings.ndim != 2:
+            raise ValueError(f"embeddings must be a 2-D array (n, dim), got shape {embeddings.shape}")
+        assert self._head is not None
+        if embeddings.shape[1] != self._head.input_dim_:
+            raise ValueError(
+                f"embeddings have {embeddings.shape[1]} dimensions but the emotion head expects "
+                f"{self._head.input_dim_} ({self.embedding_model})"
+            )
+        probs = self._head.predict_proba(embeddings)
+        if self._tfidf is None:
+            return probs
+        if texts is None or len(texts) != len(probs):
+            raise ValueError(
+                f"the emotion model {self.model!r} also reads the texts: pass texts= (one per row)"
+            )
+        if len(texts) == 0:
+            return probs
+        w = self._tfidf.weight
+        return ((1.0 - w) * probs + w * self._tfidf.predict_proba(texts)).astype(np.float32)
+
+    def _labels_from_probs(self, probs: np.ndarray, top_k: int | None) -> list[dict[str, float]]:
+        out = []
+        for row in probs:
+            # Highest score first, ties broken by label index, so the order is deterministic.
+            order = sorted(range(len(row)), key=lambda j: (-float(row[j]), j))
+            chosen = [j for j in order if row[j] >= self.thresholds_[j]] or order[:1]
+            if top_k is not None:
+                chosen = chosen[: max(1, top_k)]
+            out.append({GOEMOTIONS_LABELS[j]: round(float(row[j]), 4) for j in chosen})
+        return out
+
+    def predict(
+        self, embeddings: np.ndarray | None, texts: list[str] | None = None, top_k: int | None = None
+    ) -> list[dict[str, float]]:
+        """Per row: labels over their threshold -> score, highest first; never empty (falls back to top-1)."""
+        return self._labels_from_probs(self.predict_proba(embeddings, texts), top_k)
+
+    def ekman(self, probs: np.ndarray) -> np.ndarray:
+        """(n, 7) Ekman scores in EKMAN_LABELS order: the max probability over each group's labels."""
+        return aggregate_groups(probs, EKMAN_MAPPING, "max")
+
+    def sentiment(self, probs: np.ndarray) -> np.ndarray:
+        """(n, 4) scores for positive / negative / ambiguous / neutral (SENTIMENT_LABELS order)."""
+        return aggregate_groups(probs, SENTIMENT_MAPPING, "max")
+
+    def predict_records(self, embeddings: np.ndarray | None, texts: list[str] | None = None) -> list[dict]:
+        """Flat per-row records for tables: top emotion, its score, all predicted emotions, groups.
+
+        The Ekman and sentiment columns are the groups of the top emotion, so a row never says
+        "gratitude" and "negative" at once.
+        """
+        probs = self.predict_proba(embeddings, texts)
+        records = []
+        for labels in self._labels_from_probs(probs, None):
+            top, score = next(iter(labels.items()))
+            records.append(
+                {
+                    "emotion": top,
+                    "emotion_score": score,
+                    "emotions": ";".join(f"{k}:{v:.3f}" for k, v in labels.items()),
+                    "ekman": _EKMAN_OF[top],
+                    "sentiment": _SENTIMENT_OF[top],
+                }
+            )
+        return records
+
+
+def annotate_csv_emotions(
+    input_csv: Path, text_column: str, out_csv: Path, embedder: Any, classifier: EmotionClassifier
+) -> int:
+    """Copy input_csv to out_csv with the emotion columns added; returns the number of rows written.
+
+    Input rows and columns keep their order; existing columns named like the new ones are replaced.
+    Rows with an empty text get empty emotion cells. The output is written atomically.
+    """
+    input_csv, out_csv = Path(input_csv), Path(out_csv)
+    if not input_csv.is_file():
+        raise FileNotFoundError(f"input CSV not found: {input_csv}")
+    try:
+        raw = input_csv.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{input_csv} is not UTF-8 text: {exc}") from exc
+    rows = list(csv.reader(io.StringIO(raw, newline="")))
+    if not rows:
+        raise ValueError(f"{input_csv} is empty: expected a header row with a '{text_column}' column")
+    header, body = rows[0], rows[1:]
+    if text_column not in header:
+        found = ", ".join(repr(c) for c in header) or "(none)"
+        raise ValueError(f"column {text_column!r} not found in {input_csv}; columns found: {found}")
+    text_at = header.index(text_column)
+    texts = [row[text_at].strip() if text_at < len(row) else "" for row in body]
+    keep = [i for i, t in enumerate(texts) if t]
+    kept_texts = [texts[i] for i in keep]
+    records: dict[int, dict] = {}
+    if kept_texts:
+        embeddings = embedder.encode(kept_texts) if classifier.needs_embeddings else None
+        for i, record in zip(keep, classifier.predict_records(embeddings, kept_texts), strict=True):
+            records[i] = record
+
+    new_header = list(header) + [c for c in RECORD_COLUMNS if c not in header]
+    position = {c: new_header.index(c) for c in RECORD_COLUMNS}
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(new_header)
+    for i, row in enumerate(body):
+        if len(row) > len(header):
+            raise ValueError(
+                f"{input_csv} line {i + 2} has {len(row)} fields but the header has {len(header)}"
+            )
+        out = list(row) + [""] * (len(new_header) - len(row))
+        record = records.get(i)
+        for column in RECORD_COLUMNS:
+            value = "" if record is None else record[column]
+            out[position[column]] = f"{value:.4f}" if isinstance(value, float) else value
+        writer.writerow(out)
+    atomic_write_text(out_csv, buffer.getvalue())
+    return len(body)
