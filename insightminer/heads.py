@@ -22,6 +22,24 @@ HEAD_CONFIG = "head.json"
 FORMAT_VERSION = 1
 
 
+def best_thresholds(probs: np.ndarray, Y: np.ndarray, grid: Sequence[float] | None = None) -> np.ndarray:
+    """Per-label threshold that maximises that label's F1 (0.5 for a label with no positives)."""
+    Y = np.asarray(Y).astype(bool)
+    grid = np.asarray(grid if grid is not None else np.arange(0.05, 0.96, 0.01), dtype=np.float32)
+    best = np.full(Y.shape[1], 0.5, dtype=np.float32)
+    for j in range(Y.shape[1]):
+        truth = Y[:, j]
+        if not truth.any():
+            continue
+        pred = probs[:, j][None, :] >= grid[:, None]
+        tp = (pred & truth).sum(1)
+        fp = (pred & ~truth).sum(1)
+        fn = (~pred & truth).sum(1)
+        f1 = 2 * tp / np.maximum(2 * tp + fp + fn, 1)
+        best[j] = grid[int(np.argmax(f1))]
+    return best
+
+
 class EmbeddingClassifier:
     """Linear or one-hidden-layer head on sentence embeddings.
 
@@ -176,20 +194,7 @@ class EmbeddingClassifier:
         """Per-label threshold that maximises that label's F1 on held-out (X, Y)."""
         if not self.multi_label:
             raise ValueError("thresholds apply to multi-label heads only")
-        probs = self.predict_proba(X)
-        Y = np.asarray(Y).astype(bool)
-        grid = np.asarray(grid if grid is not None else np.arange(0.05, 0.96, 0.01), dtype=np.float32)
-        best = np.full(len(self.labels), 0.5, dtype=np.float32)
-        for j in range(len(self.labels)):
-            truth = Y[:, j]
-            if not truth.any():
-                continue
-            pred = probs[:, j][None, :] >= grid[:, None]
-            tp = (pred & truth).sum(1)
-            fp = (pred & ~truth).sum(1)
-            fn = (~pred & truth).sum(1)
-            f1 = 2 * tp / np.maximum(2 * tp + fp + fn, 1)
-            best[j] = grid[int(np.argmax(f1))]
+        best = best_thresholds(self.predict_proba(X), Y, grid)
         self.thresholds_ = best
         return best
 

@@ -12,24 +12,11 @@ from typing import Any
 
 import numpy as np
 
+from insightminer.emotions import SENTIMENT_MAPPING
 from insightminer.schema import Statement
 
-NEGATIVE_EMOTIONS = frozenset(
-    {
-        "anger",
-        "annoyance",
-        "disappointment",
-        "disapproval",
-        "disgust",
-        "embarrassment",
-        "fear",
-        "grief",
-        "nervousness",
-        "remorse",
-        "sadness",
-        "confusion",
-    }
-)
+# GoEmotions' negative sentiment group, plus confusion: a confused customer is a struggling one.
+NEGATIVE_EMOTIONS = frozenset(SENTIMENT_MAPPING["negative"]) | {"confusion"}
 WEIGHT_PREVALENCE = 0.65
 WEIGHT_INTENSITY = 0.20
 WEIGHT_SPREAD = 0.15

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from insightminer.heads import EmbeddingClassifier
+from insightminer.heads import EmbeddingClassifier, best_thresholds
 
 
 class TrainingDataError(ValueError):
@@ -119,18 +119,7 @@ def _multi_label_scores(Y_true: np.ndarray, Y_pred: np.ndarray, labels: list[str
 
 def _best_thresholds(probs: np.ndarray, Y: np.ndarray) -> np.ndarray:
     """Per-label threshold maximising F1 on out-of-fold probabilities (not on the training fit)."""
-    grid = np.arange(0.05, 0.96, 0.01, dtype=np.float32)
-    Y = Y.astype(bool)
-    best = np.full(Y.shape[1], 0.5, dtype=np.float32)
-    for j in range(Y.shape[1]):
-        truth = Y[:, j]
-        pred = probs[:, j][None, :] >= grid[:, None]
-        tp = (pred & truth).sum(1)
-        fp = (pred & ~truth).sum(1)
-        fn = (~pred & truth).sum(1)
-        f1 = 2 * tp / np.maximum(2 * tp + fp + fn, 1)
-        best[j] = grid[int(np.argmax(f1))]
-    return best
+    return best_thresholds(probs, Y)
 
 
 def cross_validate(
