@@ -17,8 +17,6 @@ labels), so one model serves all three granularities and they never contradict e
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from insightminer.csv_annotate import annotate_csv
 from insightminer.model_registry import resolve_head
-from insightminer.storage import atomic_write_text
 
 # Index order of the GoEmotions release (google-research goemotions/data/emotions.txt).
 GOEMOTIONS_LABELS: tuple[str, ...] = (
@@ -351,45 +349,9 @@ def annotate_csv_emotions(
     Input rows and columns keep their order; existing columns named like the new ones are replaced.
     Rows with an empty text get empty emotion cells. The output is written atomically.
     """
-    input_csv, out_csv = Path(input_csv), Path(out_csv)
-    if not input_csv.is_file():
-        raise FileNotFoundError(f"input CSV not found: {input_csv}")
-    try:
-        raw = input_csv.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{input_csv} is not UTF-8 text: {exc}") from exc
-    rows = list(csv.reader(io.StringIO(raw, newline="")))
-    if not rows:
-        raise ValueError(f"{input_csv} is empty: expected a header row with a '{text_column}' column")
-    header, body = rows[0], rows[1:]
-    if text_column not in header:
-        found = ", ".join(repr(c) for c in header) or "(none)"
-        raise ValueError(f"column {text_column!r} not found in {input_csv}; columns found: {found}")
-    text_at = header.index(text_column)
-    texts = [row[text_at].strip() if text_at < len(row) else "" for row in body]
-    keep = [i for i, t in enumerate(texts) if t]
-    kept_texts = [texts[i] for i in keep]
-    records: dict[int, dict] = {}
-    if kept_texts:
-        embeddings = embedder.encode(kept_texts) if classifier.needs_embeddings else None
-        for i, record in zip(keep, classifier.predict_records(embeddings, kept_texts), strict=True):
-            records[i] = record
 
-    new_header = list(header) + [c for c in RECORD_COLUMNS if c not in header]
-    position = {c: new_header.index(c) for c in RECORD_COLUMNS}
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(new_header)
-    for i, row in enumerate(body):
-        if len(row) > len(header):
-            raise ValueError(
-                f"{input_csv} line {i + 2} has {len(row)} fields but the header has {len(header)}"
-            )
-        out = list(row) + [""] * (len(new_header) - len(row))
-        record = records.get(i)
-        for column in RECORD_COLUMNS:
-            value = "" if record is None else record[column]
-            out[position[column]] = f"{value:.4f}" if isinstance(value, float) else value
-        writer.writerow(out)
-    atomic_write_text(out_csv, buffer.getvalue())
-    return len(body)
+    def predict(texts: list[str]) -> list[dict]:
+        embeddings = embedder.encode(texts) if classifier.needs_embeddings else None
+        return classifier.predict_records(embeddings, texts)
+
+    return annotate_csv(input_csv, text_column, out_csv, predict, RECORD_COLUMNS)

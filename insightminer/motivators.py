@@ -10,15 +10,12 @@ Three backends behind one class:
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
+from insightminer.csv_annotate import annotate_csv
 from insightminer.embed import DEFAULT_EMBEDDING_MODEL
-from insightminer.storage import atomic_write_text
 
 NONE_LABEL = "none"
 
@@ -317,33 +314,9 @@ def annotate_csv_motivators(
 
     Rows keep their order; blank texts get blank motivator fields. The output is written atomically.
     """
-    input_csv = Path(input_csv)
-    if not input_csv.is_file():
-        raise FileNotFoundError(f"input CSV not found: {input_csv}")
-    with input_csv.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        fieldnames = list(reader.fieldnames or [])
-        if text_column not in fieldnames:
-            raise ValueError(
-                f"{input_csv.name}: no column {text_column!r}; "
-                f"columns found: {fieldnames or 'none (empty file)'}"
-            )
-        rows: list[dict[str, Any]] = list(reader)
-    texts = [(row.get(text_column) or "").strip() for row in rows]
-    filled = [i for i, t in enumerate(texts) if t]
-    records: dict[int, dict] = {}
-    if filled:
-        batch = [texts[i] for i in filled]
-        needs_vectors = classifier.backend != "nli"
-        vectors = embedder.encode(batch) if needs_vectors else None
-        for i, record in zip(filled, classifier.predict_records(vectors, batch), strict=True):
-            records[i] = record
-    out_fields = fieldnames + [c for c in RECORD_COLUMNS if c not in fieldnames]
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=out_fields, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    for i, row in enumerate(rows):
-        record = records.get(i, {c: "" for c in RECORD_COLUMNS})
-        writer.writerow({**row, **record})
-    atomic_write_text(out_csv, buffer.getvalue())
-    return len(rows)
+
+    def predict(texts: list[str]) -> list[dict]:
+        vectors = embedder.encode(texts) if classifier.backend != "nli" else None
+        return classifier.predict_records(vectors, texts)
+
+    return annotate_csv(input_csv, text_column, out_csv, predict, RECORD_COLUMNS)

@@ -150,7 +150,9 @@ def test_annotate_csv_keeps_order(tmp_path, embedder, head_classifier):
 def test_annotate_csv_missing_column(tmp_path, embedder, head_classifier):
     source = tmp_path / "in.csv"
     source.write_text("id,body\n1,hello\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"no column 'quote'; columns found: \['id', 'body'\]"):
+    with pytest.raises(
+        ValueError, match=r"column 'quote' not found in .*in\.csv; columns found: 'id', 'body'$"
+    ):
         annotate_csv_motivators(source, "quote", tmp_path / "out.csv", embedder, head_classifier)
     assert not (tmp_path / "out.csv").exists()
 
