@@ -33,3 +33,17 @@ def shared_eval() -> Path:
     if not SHARED_EVAL.is_dir():
         pytest.skip(f"shared evaluation data not present at {SHARED_EVAL}")
     return SHARED_EVAL
+
+
+@pytest.fixture(scope="session")
+def persona_corpus(embedder):
+    """The written persona corpus (tests/_persona_data.py) with real embeddings, findings and personas."""
+    from _persona_data import findings_for, make_statements
+
+    from insightminer.personas import build_personas
+
+    statements = make_statements()
+    embeddings = embedder.encode([s.text for s in statements])
+    findings = findings_for(statements)
+    personas = build_personas(statements, embeddings, findings, embedder=embedder)
+    return statements, embeddings, findings, personas

@@ -27,12 +27,8 @@ LABELS = Path(__file__).resolve().parent.parent / "data" / "labels" / "persona_c
 
 
 @pytest.fixture(scope="module")
-def corpus(embedder):
-    statements = make_statements()
-    embeddings = embedder.encode([s.text for s in statements])
-    findings = findings_for(statements)
-    personas = build_personas(statements, embeddings, findings, embedder=embedder)
-    return statements, embeddings, findings, personas
+def corpus(persona_corpus):
+    return persona_corpus
 
 
 def _all_items(persona: dict) -> list[dict]:

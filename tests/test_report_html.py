@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from _persona_data import INJECTION, findings_for, make_statements
+from _persona_data import INJECTION, make_statements
 
 from insightminer.browser import find_chromium, load_page
 from insightminer.personas import build_personas
@@ -27,11 +27,8 @@ SHOWN_AS_TEXT = (
 
 
 @pytest.fixture(scope="module")
-def report(embedder):
-    statements = make_statements()
-    embeddings = embedder.encode([s.text for s in statements])
-    findings = findings_for(statements)
-    personas = build_personas(statements, embeddings, findings, embedder=embedder)
+def report(persona_corpus):
+    statements, _, findings, personas = persona_corpus
     trends = theme_trends(statements, findings)
     html = render_report_html(findings, personas, trends, statements, title="Acme CRM interviews, Q1 2026")
     return html, findings, personas, statements, trends
