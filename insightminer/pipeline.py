@@ -349,8 +349,9 @@ class Pipeline:
         transcripts, records = self.ingest(paths)
         statements = self.segment(transcripts)
         record_by_doc = {doc: r for r in records for doc in r.doc_ids}
+        docs_with_statements = {s.doc_id for s in statements}
         for transcript in transcripts:
-            if not any(s.doc_id == transcript.doc_id for s in statements):
+            if transcript.doc_id not in docs_with_statements:
                 record = record_by_doc.get(transcript.doc_id)
                 if record is not None:
                     record.notes.append(f"{transcript.doc_id}: no customer statements found")
