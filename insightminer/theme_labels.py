@@ -23,10 +23,32 @@ FILLER_WORDS = frozenset(
     youre theyre thats theres whats hey hi hello thanks thank please sure got get getting use using
     want need does did doing going make way able bit possible ago
     wasn isn didn doesn don aren couldn shouldn wouldn haven hasn hadn weren won ll ve re
+    wanted wants say says said saying tell tells told ask asked asking come came comes goes went
+    look looked looking feel felt try tried trying start started stop stopped person people
     """.split()
 )
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | FILLER_WORDS
-_TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z0-9]+\b"
+_TOKEN = re.compile(r"(?u)\b[a-zA-Z][a-zA-Z0-9]+\b")
+# Phrases never span a clause: "out of date. Relay" must not yield "date relay".
+_CLAUSE = re.compile(r"[.!?;:,()\[\]\"\n]+|\s[-\u2013\u2014]+\s")
+
+
+def key_phrases(text: str) -> list[str]:
+    """Candidate key phrases of a text: content words and two-word phrases of ADJACENT content words.
+
+    Removing stop words before forming bigrams (CountVectorizer's stop_words) glues words that
+    never stood together ("app is barely usable" -> "app barely"); here a bigram needs both words
+    side by side in one clause, as in KeyBERT's and YAKE's candidates.
+    """
+    out: list[str] = []
+    for clause in _CLAUSE.split(text.lower()):
+        words = _TOKEN.findall(clause)
+        content = [w not in STOP_WORDS for w in words]
+        out.extend(w for w, keep in zip(words, content) if keep)
+        out.extend(
+            f"{a} {b}" for a, b, ka, kb in zip(words, words[1:], content, content[1:]) if ka and kb and a != b
+        )
+    return out
 
 
 @lru_cache(maxsize=200_000)
@@ -67,9 +89,7 @@ def ctfidf_keywords(
         docs.append(" \n ".join(texts[i] for i in members[:max_docs_per_group]))
     if not groups:
         return []
-    vectorizer = CountVectorizer(
-        ngram_range=(1, 2), stop_words=sorted(STOP_WORDS), token_pattern=_TOKEN, lowercase=True
-    )
+    vectorizer = CountVectorizer(analyzer=key_phrases)
     try:
         counts = vectorizer.fit_transform(docs)
     except ValueError:  # every group is stop words only

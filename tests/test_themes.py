@@ -204,3 +204,15 @@ def test_knn_is_exact():
     expected = np.argsort(-full, axis=1, kind="stable")[:, :5]
     assert np.array_equal(np.sort(idx, axis=1), np.sort(expected, axis=1))
     assert np.allclose(sim[:, 0], full.max(axis=1), atol=1e-6)
+
+
+def test_key_phrases_are_adjacent_words_within_a_clause():
+    from insightminer.theme_labels import key_phrases
+
+    phrases = key_phrases(
+        "The mobile app is barely usable. Values are out of date in Relay, duplicate accounts!"
+    )
+    assert "mobile app" in phrases and "duplicate accounts" in phrases
+    # Stop words between two content words, or a clause break, never make a phrase.
+    assert "app barely" not in phrases and "usable values" not in phrases and "date relay" not in phrases
+    assert "um" not in key_phrases("um, the, uh, sync")
