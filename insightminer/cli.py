@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Annotated
@@ -76,7 +77,11 @@ def run(
     ] = "segment",
     embedding_model: EMBEDDING_MODEL = "all-MiniLM-L6-v2",
     emotion_model: Annotated[
-        str, typer.Option(help="Emotion model name (models/) or path.")
+        str,
+        typer.Option(
+            help="Emotion model name (models/) or path. emotions-finetuned is the most accurate "
+            "(GoEmotions dev Ekman F1 0.64 vs 0.59) but runs its own encoder over every statement."
+        ),
     ] = "emotions-hybrid",
     motivator_model: Annotated[
         str, typer.Option(help="Motivator head name (models/) or path.")
@@ -287,7 +292,13 @@ def emotions(
     input_csv: Annotated[Path, typer.Argument(help="CSV with a text column.")],
     text_column: Annotated[str, typer.Option(help="Column holding the text.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output CSV.")],
-    model: Annotated[str, typer.Option(help="Emotion model name (models/) or path.")] = "emotions-hybrid",
+    model: Annotated[
+        str,
+        typer.Option(
+            help="Emotion model name (models/) or path; emotions-finetuned is the most accurate, "
+            "emotions-hybrid (default) matches what `insightminer run` uses by default."
+        ),
+    ] = "emotions-hybrid",
 ) -> None:
     """Add emotion columns (emotion, emotion_score, emotions, ekman, sentiment) to every row of a CSV."""
     from insightminer.emotions import EmotionClassifier, annotate_csv_emotions
@@ -379,19 +390,41 @@ def models() -> None:
     """List the models a run uses and where each resolves (all offline by default)."""
     from rich.table import Table
 
-    from insightminer.model_registry import models_dir, resolve_embedding_model
+    from insightminer.model_registry import MANIFEST_NAME, MODEL_TASKS, models_dir, resolve_embedding_model
 
     table = Table(title="insightminer models")
     table.add_column("role")
     table.add_column("name")
+    table.add_column("task and measured figures")
     table.add_column("resolves to")
-    table.add_row("embeddings", "all-MiniLM-L6-v2", resolve_embedding_model("all-MiniLM-L6-v2"))
+    table.add_row(
+        "embeddings",
+        "all-MiniLM-L6-v2",
+        "sentence embeddings (384-d)",
+        resolve_embedding_model("all-MiniLM-L6-v2"),
+    )
+    manifest_path = models_dir() / MANIFEST_NAME
+    listed = (
+        {m["name"]: m for m in json.loads(manifest_path.read_text(encoding="utf-8"))["models"]}
+        if manifest_path.is_file()
+        else {}
+    )
     for folder in sorted(p for p in models_dir().iterdir() if p.is_dir()) if models_dir().is_dir() else []:
-        table.add_row("trained head", folder.name, str(folder))
+        entry = listed.get(folder.name, {})
+        figures = ", ".join(f"{k} {v}" for k, v in entry.get("figures", {}).items())
+        task = entry.get("task") or MODEL_TASKS.get(folder.name, "user-trained classifier")
+        table.add_row(
+            "trained head", folder.name, f"{task}" + (f" ({figures})" if figures else ""), str(folder)
+        )
     from insightminer.whisper_models import cache_root, tiny_en_path
 
-    table.add_row("speech-to-text", "tiny.en (faster-whisper)", str(tiny_en_path()))
-    table.add_row("speech-to-text", "base (faster-whisper)", f"joined on first use into {cache_root()}")
+    table.add_row("speech-to-text", "tiny.en (faster-whisper)", "English speech-to-text", str(tiny_en_path()))
+    table.add_row(
+        "speech-to-text",
+        "base (faster-whisper)",
+        "multilingual speech-to-text",
+        f"joined on first use into {cache_root()}",
+    )
     Console().print(table)
 
 

@@ -50,3 +50,101 @@ def resolve_head(name_or_path: str) -> Path:
         f"No trained model '{name_or_path}': not a folder, and not in {models_dir()}. "
         "Run `insightminer models` to list the installed ones."
     )
+
+
+MANIFEST_NAME = "manifest.json"
+
+# What each shipped model does, for people reading the manifest or `insightminer models`.
+MODEL_TASKS = {
+    "statement-kind": "statement kind: pain_point / need / praise / question / other",
+    "emotions": "GoEmotions 27 emotions + neutral (multi-label) on MiniLM embeddings",
+    "emotions-hybrid": "GoEmotions 28 labels: MiniLM-embedding head blended with TF-IDF + LR",
+    "emotions-finetuned": "GoEmotions 28 labels: fine-tuned MiniLM encoder (int8 on CPU)",
+    "motivators": "the 10 HBR emotional motivators + none (single-label) on MiniLM embeddings",
+}
+
+# Figures worth showing per model: head.json "metadata" path -> name in the manifest.
+_FIGURES = {
+    "dev_macro_f1": "goemotions_dev_macro_f1",
+    "dev_macro_f1_a_to_b": "goemotions_dev_macro_f1_a_to_b",
+    "dev_ekman_macro_f1": "goemotions_dev_ekman_macro_f1",
+    "dev_sentiment_macro_f1": "goemotions_dev_sentiment_macro_f1",
+    "cv.macro_f1_head_cue": "cv_macro_f1",
+    "training_data.cv.macro_f1": "cv_macro_f1",
+}
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _figures(metadata: dict) -> dict:
+    out = {}
+    for dotted, name in _FIGURES.items():
+        value: object = metadata
+        for part in dotted.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, (int, float)) and value == value:  # skip NaN
+            out[name] = value
+    return out
+
+
+def build_manifest(folder: Path) -> dict:
+    """The manifest of every model folder under `folder` (deterministic: sorted, no timestamps)."""
+    import json
+
+    models = []
+    for model in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        config_path = model / "head.json"
+        config = json.loads(config_path.read_text(encoding="utf-8")) if config_path.is_file() else {}
+        files = [
+            {"path": f.relative_to(model).as_posix(), "bytes": f.stat().st_size, "sha256": _sha256(f)}
+            for f in sorted(model.rglob("*"))
+            if f.is_file()
+        ]
+        models.append(
+            {
+                "name": model.name,
+                "task": MODEL_TASKS.get(model.name, "user-trained classifier"),
+                "kind": config.get("kind", "embedding_classifier"),
+                "embedding_model": config.get("embedding_model"),
+                "base_model": config.get("base_model"),
+                "labels": len(config.get("labels", [])),
+                "multi_label": config.get("multi_label"),
+                "card": "README.md" if (model / "README.md").is_file() else None,
+                "figures": _figures(config.get("metadata", {}) or {}),
+                "files": files,
+            }
+        )
+    return {"format_version": 1, "models": models}
+
+
+def verify_manifest(folder: Path) -> list[str]:
+    """Problems with the shipped models against their manifest (empty when all is well)."""
+    import json
+
+    path = folder / MANIFEST_NAME
+    if not path.is_file():
+        return [f"{path} is missing"]
+    listed = {m["name"]: m for m in json.loads(path.read_text(encoding="utf-8"))["models"]}
+    problems = []
+    present = {p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    for name in sorted(present - set(listed)):
+        problems.append(f"{name}: a model folder the manifest does not list")
+    for name, entry in sorted(listed.items()):
+        if name not in present:
+            problems.append(f"{name}: listed in the manifest but missing")
+            continue
+        for f in entry["files"]:
+            target = folder / name / f["path"]
+            if not target.is_file():
+                problems.append(f"{name}/{f['path']}: missing")
+            elif target.stat().st_size != f["bytes"] or _sha256(target) != f["sha256"]:
+                problems.append(f"{name}/{f['path']}: differs from the manifest (sha256)")
+    return problems

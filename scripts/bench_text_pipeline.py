@@ -61,6 +61,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=44, help="Earnings-21 calls to use (max 44)")
     parser.add_argument("--copies", type=int, default=10, help="copies of the fixtures (--source fixtures)")
     parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--emotion-model", default=None, help="models/ name (default: the Config default)")
     args = parser.parse_args()
 
     import numpy as np
@@ -102,11 +103,16 @@ def main() -> None:
             }
         )
     )
-    Pipeline(Config(cache_dir="", min_theme_documents=1)).run([warm])
+    warm_config = Config(cache_dir="", min_theme_documents=1)
+    if args.emotion_model:
+        warm_config = replace(warm_config, emotion_model=args.emotion_model)
+    Pipeline(warm_config).run([warm])
 
     raw_model = SentenceTransformer(resolve_embedding_model("all-MiniLM-L6-v2"), device="cpu")
 
     config = Config(cache_dir=str(cache), batch_size=args.batch_size)
+    if args.emotion_model:
+        config = replace(config, emotion_model=args.emotion_model)
     cold = Pipeline(config)
     t0 = time.perf_counter()
     result = cold.run([inputs], work / "out-cold")
@@ -136,6 +142,7 @@ def main() -> None:
     print(
         f"input: {args.source}, {n_docs} files, {n} customer statements, {len(result.top_findings)} findings"
     )
+    print(f"emotion model: {config.emotion_model}")
     print()
     print(f"{'':38s}{'seconds':>10s}{'stmts/s':>12s}")
     print(f"{'raw SentenceTransformer.encode':38s}{raw_s:10.2f}{n / raw_s:12.1f}")
