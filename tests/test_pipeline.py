@@ -171,3 +171,28 @@ def test_bad_inputs_are_skipped_and_the_rest_runs(tmp_path, demo_run):
     assert len(result.processed) == len(list(INTERVIEWS.iterdir())) - 1  # metadata.csv is not an input
     manifest = json.loads((tmp_path / "out" / "run.json").read_text())
     assert {Path(i["path"]).name for i in manifest["inputs"] if i["status"] == "skipped"} == set(skipped)
+
+
+def test_run_with_the_finetuned_emotion_model(tmp_path):
+    """--emotion-model emotions-finetuned: its own encoder scores every statement in the run."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("int01_brightpath_logistics.txt", "int03_lumen_analytics.txt"):
+        shutil.copy(INTERVIEWS / name, folder / name)
+    config = Config(cache_dir="", emotion_model="emotions-finetuned", personas=False, min_theme_documents=1)
+    result = Pipeline(config).run([folder], tmp_path / "out")
+    rows = pq.read_table(tmp_path / "out" / "segments.parquet").to_pylist()
+    assert rows and all(row["emotions"] for row in rows)
+    manifest = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert manifest["models"]["emotions"] == "emotions-finetuned"
+    # The run's per-statement emotions are exactly the model's own predictions on those statements.
+    from insightminer.emotions import EmotionClassifier
+
+    texts = [s.text for s in result.statements]
+    expected = EmotionClassifier("emotions-finetuned").predict(None, texts)
+    assert [s.emotions for s in result.statements] == [
+        {k: round(float(v), 4) for k, v in labels.items()} for labels in expected
+    ]
+    # ... and reach segments.parquet unchanged (a map column: list of (label, score) pairs).
+    stored = {row["statement_id"]: dict(row["emotions"]) for row in rows}
+    assert all(stored[s.statement_id] == pytest.approx(s.emotions, abs=1e-6) for s in result.statements)
