@@ -420,6 +420,21 @@ def load_checkpoint(model: FinetuneModel, folder: Path) -> None:
     model.linear.load_state_dict(load_file(str(folder / "head.safetensors")))
 
 
+def dev_figures(dev: dict, groups: dict, holdout_f1: float) -> dict:
+    """The dev figures a fine-tuned model's head.json and card carry (rounded to 4 places)."""
+    return {
+        "dev_macro_f1": round(dev["macro_f1"], 4),
+        "dev_micro_f1": round(dev["micro_f1"], 4),
+        "dev_macro_f1_a_to_b": round(dev["macro_f1_dev_a_to_b"], 4),
+        "dev_macro_f1_train_holdout_thresholds": round(holdout_f1, 4),
+        "dev_ekman_macro_f1": round(groups["ekman"]["max_tuned"], 4),
+        "dev_ekman_macro_f1_a_to_b": round(groups["ekman"]["max_dev_a_to_b"], 4),
+        "dev_ekman_from_label_sets": round(groups["ekman"]["from_label_sets"], 4),
+        "dev_sentiment_macro_f1": round(groups["sentiment"]["max_tuned"], 4),
+        "dev_sentiment_from_label_sets": round(groups["sentiment"]["from_label_sets"], 4),
+    }
+
+
 def finetune(args: argparse.Namespace) -> None:
     import torch
 
@@ -511,15 +526,7 @@ def finetune(args: argparse.Namespace) -> None:
         metrics = {
             "epoch": epoch + 1,
             "steps": step,
-            "dev_macro_f1": round(dev["macro_f1"], 4),
-            "dev_micro_f1": round(dev["micro_f1"], 4),
-            "dev_macro_f1_a_to_b": round(dev["macro_f1_dev_a_to_b"], 4),
-            "dev_macro_f1_train_holdout_thresholds": round(holdout_f1, 4),
-            "dev_ekman_macro_f1": round(groups["ekman"]["max_tuned"], 4),
-            "dev_ekman_macro_f1_a_to_b": round(groups["ekman"]["max_dev_a_to_b"], 4),
-            "dev_ekman_from_label_sets": round(groups["ekman"]["from_label_sets"], 4),
-            "dev_sentiment_macro_f1": round(groups["sentiment"]["max_tuned"], 4),
-            "dev_sentiment_from_label_sets": round(groups["sentiment"]["from_label_sets"], 4),
+            **dev_figures(dev, groups, holdout_f1),
             "training_data": "GoEmotions train (95% of 43,410; 5% held out), thresholds tuned on dev (5,426)",
             "max_seq_len": args.ft_max_seq_len,
             "batch_size": bs,
@@ -594,15 +601,7 @@ def export_finetuned(args: argparse.Namespace) -> None:
     metrics = {
         "epoch": trained["epoch"],
         "steps": trained["steps"],
-        "dev_macro_f1": round(dev["macro_f1"], 4),
-        "dev_micro_f1": round(dev["micro_f1"], 4),
-        "dev_macro_f1_a_to_b": round(dev["macro_f1_dev_a_to_b"], 4),
-        "dev_macro_f1_train_holdout_thresholds": round(holdout_f1, 4),
-        "dev_ekman_macro_f1": round(groups["ekman"]["max_tuned"], 4),
-        "dev_ekman_macro_f1_a_to_b": round(groups["ekman"]["max_dev_a_to_b"], 4),
-        "dev_ekman_from_label_sets": round(groups["ekman"]["from_label_sets"], 4),
-        "dev_sentiment_macro_f1": round(groups["sentiment"]["max_tuned"], 4),
-        "dev_sentiment_from_label_sets": round(groups["sentiment"]["from_label_sets"], 4),
+        **dev_figures(dev, groups, holdout_f1),
         "training_data": trained["training_data"],
         "max_seq_len": trained["max_seq_len"],
         "batch_size": trained["batch_size"],
