@@ -42,20 +42,21 @@ def load(limit: int | None) -> tuple[Path, list[str], np.ndarray]:
     return src, [r["text"] for r in rows], truth
 
 
-def embed(texts: list[str]) -> np.ndarray:
+def embed(texts: list[str], model: str) -> np.ndarray:
     from insightminer.embed import Embedder
 
     t = time.perf_counter()
-    vectors = Embedder(cache_dir=CACHE / "embeddings").encode(texts, show_progress=False)
+    vectors = Embedder(model, cache_dir=CACHE / "embeddings").encode(texts, show_progress=False)
     print(f"embeddings: {vectors.shape} in {time.perf_counter() - t:.1f}s (cached after the first run)")
     return vectors
 
 
-def run_cli(csv_path: Path, seed: int, out: Path) -> tuple[np.ndarray, float]:
+def run_cli(csv_path: Path, seed: int, out: Path, model: str) -> tuple[np.ndarray, float]:
     """insightminer themes through the real CLI; embeddings come from the shared cache."""
     cmd = [
         sys.executable, "-m", "insightminer", "themes", str(csv_path), "--text-column", "text",
         "--out", str(out), "--all-statements", "--seed", str(seed), "--cache-dir", str(CACHE),
+        "--embedding-model", model,
     ]  # fmt: skip
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     t = time.perf_counter()
@@ -104,6 +105,11 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="use only the first N rows")
     ap.add_argument("--skip-bertopic", action="store_true")
     ap.add_argument(
+        "--embedding-model",
+        default="all-MiniLM-L6-v2",
+        help="embeddings for both tools: the bundled default, or a sentence-transformers folder / id",
+    )
+    ap.add_argument(
         "--interleaved",
         type=int,
         default=0,
@@ -113,7 +119,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.interleaved:
         _, texts, _ = load(args.limit)
-        emb = embed(texts)
+        emb = embed(texts, args.embedding_model)
         run_bertopic(texts[:1500], emb[:1500], 0)  # numba warm-up
         im_t, bt_t = [], []
         for r in range(args.interleaved):
@@ -123,7 +129,7 @@ def main() -> None:
         print(f"median: insightminer {np.median(im_t):.1f}s, BERTopic {np.median(bt_t):.1f}s")
         return
     src, texts, truth = load(args.limit)
-    emb = embed(texts)
+    emb = embed(texts, args.embedding_model)
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = src
         if args.limit:
@@ -133,8 +139,8 @@ def main() -> None:
                 writer.writerow(["text"])
                 writer.writerows([t] for t in texts)
         rows = []
-        im = {s: run_cli(csv_path, s, Path(tmp) / f"im{s}") for s in (0, 1)}
-        again, _ = run_cli(csv_path, 0, Path(tmp) / "im0b")
+        im = {s: run_cli(csv_path, s, Path(tmp) / f"im{s}", args.embedding_model) for s in (0, 1)}
+        run_cli(csv_path, 0, Path(tmp) / "im0b", args.embedding_model)
         identical = all(
             (Path(tmp) / "im0" / f).read_bytes() == (Path(tmp) / "im0b" / f).read_bytes()
             for f in ("assignments.csv", "themes.json")
@@ -156,7 +162,8 @@ def main() -> None:
             bt_cross = adjusted_rand_score(bt[0][0], bt[1][0])
 
     print(
-        f"\nbanking77 train: {len(texts)} statements, {len(set(truth))} intents (number not given to tools)"
+        f"\nbanking77 train: {len(texts)} statements, {len(set(truth))} intents (number not given to tools); "
+        f"embeddings: {args.embedding_model} ({emb.shape[1]}-d), the same for both tools"
     )
     print("| tool | seed | ARI | NMI | outliers | ARI (assigned rows only) | themes | seconds |")
     print("|---|---|---|---|---|---|---|---|")
