@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Annotated
@@ -390,7 +389,7 @@ def models() -> None:
     """List the models a run uses and where each resolves (all offline by default)."""
     from rich.table import Table
 
-    from insightminer.model_registry import MANIFEST_NAME, MODEL_TASKS, models_dir, resolve_embedding_model
+    from insightminer.model_registry import MODEL_TASKS, models_dir, read_manifest, resolve_embedding_model
 
     table = Table(title="insightminer models")
     table.add_column("role")
@@ -403,12 +402,7 @@ def models() -> None:
         "sentence embeddings (384-d)",
         resolve_embedding_model("all-MiniLM-L6-v2"),
     )
-    manifest_path = models_dir() / MANIFEST_NAME
-    listed = (
-        {m["name"]: m for m in json.loads(manifest_path.read_text(encoding="utf-8"))["models"]}
-        if manifest_path.is_file()
-        else {}
-    )
+    listed = (read_manifest(models_dir()) if models_dir().is_dir() else None) or {}
     for folder in sorted(p for p in models_dir().iterdir() if p.is_dir()) if models_dir().is_dir() else []:
         entry = listed.get(folder.name, {})
         figures = ", ".join(f"{k} {v}" for k, v in entry.get("figures", {}).items())

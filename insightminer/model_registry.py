@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from insightminer.storage import file_sha256
+
 EMBEDDING_ALIASES = {
     "all-minilm-l6-v2",
     "sentence-transformers/all-minilm-l6-v2",
@@ -59,7 +61,7 @@ MODEL_TASKS = {
     "statement-kind": "statement kind: pain_point / need / praise / question / other",
     "emotions": "GoEmotions 27 emotions + neutral (multi-label) on MiniLM embeddings",
     "emotions-hybrid": "GoEmotions 28 labels: MiniLM-embedding head blended with TF-IDF + LR",
-    "emotions-finetuned": "GoEmotions 28 labels: fine-tuned MiniLM encoder (int8 on CPU)",
+    "emotions-finetuned": "GoEmotions 28 labels: 4-layer MiniLM encoder fine-tuned end to end",
     "motivators": "the 10 HBR emotional motivators + none (single-label) on MiniLM embeddings",
 }
 
@@ -72,16 +74,6 @@ _FIGURES = {
     "cv.macro_f1_head_cue": "cv_macro_f1",
     "training_data.cv.macro_f1": "cv_macro_f1",
 }
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _figures(metadata: dict) -> dict:
@@ -104,7 +96,7 @@ def build_manifest(folder: Path) -> dict:
         config_path = model / "head.json"
         config = json.loads(config_path.read_text(encoding="utf-8")) if config_path.is_file() else {}
         files = [
-            {"path": f.relative_to(model).as_posix(), "bytes": f.stat().st_size, "sha256": _sha256(f)}
+            {"path": f.relative_to(model).as_posix(), "bytes": f.stat().st_size, "sha256": file_sha256(f)}
             for f in sorted(model.rglob("*"))
             if f.is_file()
         ]
@@ -125,14 +117,21 @@ def build_manifest(folder: Path) -> dict:
     return {"format_version": 1, "models": models}
 
 
-def verify_manifest(folder: Path) -> list[str]:
-    """Problems with the shipped models against their manifest (empty when all is well)."""
+def read_manifest(folder: Path) -> dict[str, dict] | None:
+    """{model name: manifest entry} from folder/manifest.json, or None when there is none."""
     import json
 
     path = folder / MANIFEST_NAME
     if not path.is_file():
-        return [f"{path} is missing"]
-    listed = {m["name"]: m for m in json.loads(path.read_text(encoding="utf-8"))["models"]}
+        return None
+    return {m["name"]: m for m in json.loads(path.read_text(encoding="utf-8"))["models"]}
+
+
+def verify_manifest(folder: Path) -> list[str]:
+    """Problems with the shipped models against their manifest (empty when all is well)."""
+    listed = read_manifest(folder)
+    if listed is None:
+        return [f"{folder / MANIFEST_NAME} is missing"]
     problems = []
     present = {p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")}
     for name in sorted(present - set(listed)):
@@ -145,6 +144,6 @@ def verify_manifest(folder: Path) -> list[str]:
             target = folder / name / f["path"]
             if not target.is_file():
                 problems.append(f"{name}/{f['path']}: missing")
-            elif target.stat().st_size != f["bytes"] or _sha256(target) != f["sha256"]:
+            elif target.stat().st_size != f["bytes"] or file_sha256(target) != f["sha256"]:
                 problems.append(f"{name}/{f['path']}: differs from the manifest (sha256)")
     return problems

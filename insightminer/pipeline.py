@@ -26,7 +26,7 @@ from insightminer.rank import ThemeInfo, rank_findings
 from insightminer.report import FINDINGS_SCHEMA_VERSION, statements_table, write_findings, write_parquet
 from insightminer.schema import InputRecord, Statement, Transcript
 from insightminer.segment import segment_transcript
-from insightminer.storage import atomic_write_json, atomic_write_text
+from insightminer.storage import atomic_write_json, atomic_write_text, file_sha256
 
 
 class NoUsableInputError(RuntimeError):
@@ -562,7 +562,9 @@ class Pipeline:
                 "customer_statements": len(result.statements),
                 "findings": len(result.findings.get("findings", [])),
             },
-            "findings_sha256": _sha256(out_dir / "findings.json"),
+            "findings_sha256": file_sha256(out_dir / "findings.json")
+            if (out_dir / "findings.json").is_file()
+            else None,
             "timings_s": dict(self.timings),
             "outputs": sorted(
                 p.name for p in out_dir.iterdir() if p.is_file() and not p.name.startswith(".")
@@ -579,10 +581,6 @@ def _code_fingerprint() -> str:
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-def _sha256(path: Path) -> str | None:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
 def _torch_device(device: str) -> str:

@@ -9,7 +9,6 @@ its motivators head, then use it by name (`--motivator-model NAME`).
 from __future__ import annotations
 
 import csv
-import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from insightminer.heads import EmbeddingClassifier, best_thresholds
+from insightminer.storage import file_sha256
 
 
 class TrainingDataError(ValueError):
@@ -81,10 +81,6 @@ def read_labelled_csv(
 def _short_list(items: Sequence[int], limit: int = 8) -> str:
     shown = ", ".join(str(i) for i in items[:limit])
     return shown + (", ..." if len(items) > limit else "")
-
-
-def _file_sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def _r(value: float) -> float:
@@ -231,7 +227,7 @@ def train_classifier(
 
     metrics: dict[str, Any] = {
         "data_file": csv_path.name,
-        "data_sha256": _file_sha256(csv_path),
+        "data_sha256": file_sha256(csv_path),
         "text_column": text_column,
         "label_column": label_column,
         "n_examples": len(texts),

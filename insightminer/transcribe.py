@@ -41,7 +41,7 @@ from insightminer.diarize import (
     split_regions_by_turns,
 )
 from insightminer.schema import Transcript, Utterance
-from insightminer.storage import atomic_write_json, dumps_json
+from insightminer.storage import atomic_write_json, dumps_json, file_sha256
 from insightminer.subtitles import write_transcript_files
 from insightminer.whisper_models import cache_root, resolve_ct2_model, resolve_hf_model
 
@@ -645,7 +645,7 @@ class Transcriber:
         """Probe and hash a file; return a job to run, or a cached transcript."""
         path = Path(path)
         duration = self._probe(path)
-        sha = _sha256(path)
+        sha = file_sha256(path)
         cached = self._cache_load(path, sha)
         if cached is not None:
             self.stats["cache_hits"] += 1
@@ -762,14 +762,6 @@ class Transcriber:
                 self._account(t0, files=0)
                 yield emit(path, exc, "skipped", 0.0)
         yield from flush()
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(8 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 # ------------------------------------------------------------------------------------------------- CLI

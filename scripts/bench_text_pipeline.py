@@ -103,16 +103,12 @@ def main() -> None:
             }
         )
     )
-    warm_config = Config(cache_dir="", min_theme_documents=1)
-    if args.emotion_model:
-        warm_config = replace(warm_config, emotion_model=args.emotion_model)
-    Pipeline(warm_config).run([warm])
+    models = {"emotion_model": args.emotion_model} if args.emotion_model else {}
+    Pipeline(Config(cache_dir="", min_theme_documents=1, **models)).run([warm])
 
     raw_model = SentenceTransformer(resolve_embedding_model("all-MiniLM-L6-v2"), device="cpu")
 
-    config = Config(cache_dir=str(cache), batch_size=args.batch_size)
-    if args.emotion_model:
-        config = replace(config, emotion_model=args.emotion_model)
+    config = Config(cache_dir=str(cache), batch_size=args.batch_size, **models)
     cold = Pipeline(config)
     t0 = time.perf_counter()
     result = cold.run([inputs], work / "out-cold")
