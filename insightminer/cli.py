@@ -111,6 +111,10 @@ def run(
         str | None, typer.Option(help="Ray cluster address ('auto', 'ray://head:10001'); default: start one.")
     ] = None,
     ray_workers: Annotated[int, typer.Option(help="Ray embedding actors.")] = 2,
+    edits: Annotated[
+        Path | None,
+        typer.Option(help="YAML/JSON edits (rename / merge / split / hide themes) applied to the findings."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors and the summary.")] = False,
 ) -> None:
     """Run everything: transcripts and audio in, ranked findings, personas and report out."""
@@ -141,13 +145,19 @@ def run(
         executor=executor,
         ray_address=ray_address,
         ray_workers=ray_workers,
+        edits_file=str(edits) if edits else None,
         progress=not quiet,
     )
     pipeline = Pipeline(config, console=console, on_input=None if quiet else _print_record)
+    from insightminer.edits import EditsError
+
     try:
         result = pipeline.run(inputs, out)
     except NoUsableInputError as exc:
         _fail(f"{exc}; see {out / 'run.json'}")
+        return
+    except EditsError as exc:
+        _fail(str(exc))
         return
     skipped = result.skipped
     console.print(
@@ -247,9 +257,16 @@ def themes(
     ],
     text_column: Annotated[str, typer.Option(help="Column holding the text.")],
     out: OUT_DIR = Path("insightminer-themes"),
-    all_statements: Annotated[
-        bool, typer.Option("--all-statements", help="Cluster every row, not only pain points.")
+    pain_points_only: Annotated[
+        bool,
+        typer.Option(
+            "--pain-points-only",
+            help="Cluster only rows the statement-kind model calls pain points (default: every row).",
+        ),
     ] = False,
+    _all_statements: Annotated[
+        bool, typer.Option("--all-statements", hidden=True, help="The default; kept for old scripts.")
+    ] = True,
     min_theme_size: Annotated[int, typer.Option(help="Smallest theme.")] = 3,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     embedding_model: EMBEDDING_MODEL = "all-MiniLM-L6-v2",
@@ -262,7 +279,7 @@ def themes(
 
     embedder = Embedder(embedding_model, cache_dir=(cache_dir or default_cache_dir()) / "embeddings")
     statement_filter = None
-    if not all_statements:
+    if pain_points_only:
         from insightminer.detect import StatementKindDetector
 
         detector = StatementKindDetector()
@@ -360,13 +377,28 @@ def train_classifier(
 @app.command()
 def report(
     run_dir: Annotated[Path, typer.Argument(help="A run folder written by `insightminer run`.")],
+    edits: Annotated[
+        Path | None,
+        typer.Option(help="YAML/JSON edits (rename / merge / split / hide themes): re-rank and re-render."),
+    ] = None,
 ) -> None:
-    """Re-write findings.md, findings.csv and report.html from a run folder's JSON and parquet files."""
+    """Re-write findings.md, findings.csv and report.html from a run folder's JSON and parquet files.
+
+    With --edits, themes are renamed, merged, split or hidden first and the findings re-ranked from
+    the stored statements (nothing is re-embedded); findings.json and segments.parquet follow.
+    """
     import json
 
     import pyarrow.parquet as pq
 
-    from insightminer.report import read_findings, statements_from_table, write_findings
+    from insightminer.edits import EditsError, apply_edits, read_edits
+    from insightminer.report import (
+        read_findings,
+        statements_from_table,
+        statements_table,
+        write_findings,
+        write_parquet,
+    )
     from insightminer.report_html import render_report_html
     from insightminer.storage import atomic_write_text
 
@@ -374,6 +406,14 @@ def report(
     personas_path = run_dir / "personas.json"
     personas = json.loads(personas_path.read_text(encoding="utf-8")) if personas_path.is_file() else {}
     statements = statements_from_table(pq.read_table(run_dir / "segments.parquet"))
+    if edits is not None:
+        try:
+            findings = apply_edits(findings, statements, read_edits(edits))
+        except EditsError as exc:
+            _fail(str(exc))
+            return
+        segment_field = findings.get("summary", {}).get("segment_field", "segment")
+        write_parquet(run_dir / "segments.parquet", statements_table(statements, segment_field))
     write_findings(run_dir, findings)
     from insightminer.trends import theme_trends
 

@@ -41,13 +41,16 @@ class Config:
 
     # analysis
     segment_field: str = "segment"
-    theme_kinds: list[str] = field(default_factory=lambda: ["pain_point"])  # statements that form themes
+    # Passages (a customer's account of one topic) holding any of these kinds are clustered; each
+    # theme is then typed by the kinds its interviews voiced (pain points, requests, praise, questions).
+    theme_kinds: list[str] = field(default_factory=lambda: ["pain_point", "need", "praise", "question"])
     min_theme_size: int = 3
-    theme_context_weight: float = 0.7  # how much a statement's whole answer (turn) shapes its theme
     min_theme_documents: int = 2  # a finding needs evidence from at least this many interviews
     seed_topics: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
     evidence_per_finding: int = 5
+    # Analyst edits (rename / merge / split / hide, see insightminer.edits), applied after the analysis.
+    edits_file: str | None = None
     emotions: bool = True
     motivators: bool = True
     personas: bool = True

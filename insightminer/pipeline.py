@@ -21,8 +21,9 @@ import numpy as np
 
 from insightminer import __version__
 from insightminer.config import Config
-from insightminer.embed import Embedder, with_context
-from insightminer.rank import ThemeInfo, rank_findings
+from insightminer.embed import Embedder
+from insightminer.interview_themes import ThemeInfo
+from insightminer.rank import rank_findings, split_by_type
 from insightminer.report import FINDINGS_SCHEMA_VERSION, statements_table, write_findings, write_parquet
 from insightminer.schema import InputRecord, Statement, Transcript
 from insightminer.segment import segment_transcript
@@ -240,13 +241,11 @@ class Pipeline:
             self.models_used["motivators"] = f"{self.config.motivator_backend}:{self.config.motivator_model}"
 
     def themes(self, statements: list[Statement], embeddings: np.ndarray) -> tuple[list[ThemeInfo], Any]:
-        """Cluster the theme-forming statements (pain points by default); set Statement.theme_id."""
+        """Cluster customers' accounts (passages) across interviews; set Statement.theme_id on evidence."""
+        from insightminer.interview_themes import build_interview_themes
         from insightminer.themes import ThemeModel
 
         with self._stage("themes"):
-            rows = [i for i, s in enumerate(statements) if s.kind in self.config.theme_kinds]
-            if len(rows) < max(2, self.config.min_theme_size):
-                return [], None
             seed_embeddings = (
                 self.embedder().encode(self.config.seed_topics) if self.config.seed_topics else None
             )
@@ -255,27 +254,15 @@ class Pipeline:
                 random_state=self.config.random_state,
                 seed_topics=self.config.seed_topics or None,
             )
-            contextual = with_context(
-                embeddings, [(s.doc_id, s.turn_index) for s in statements], self.config.theme_context_weight
+            themes, fitted, _, _ = build_interview_themes(
+                statements,
+                embeddings,
+                model,
+                theme_kinds=self.config.theme_kinds,
+                seed_embeddings=seed_embeddings,
+                encode=self.embedder().encode,
             )
-            model.fit(contextual[rows], [statements[i].text for i in rows], seed_embeddings=seed_embeddings)
-            for row, label in zip(rows, model.labels_):
-                statements[row].theme_id = int(label)
-            infos = [
-                ThemeInfo(
-                    theme_id=t.theme_id,
-                    label=t.label,
-                    keywords=list(t.keywords),
-                    representative_ids=[statements[rows[i]].statement_id for i in t.representative_indices],
-                    subthemes=[
-                        {"label": sub.label, "keywords": list(sub.keywords), "size": sub.size}
-                        for sub in t.subthemes
-                    ],
-                    seed=t.seed,
-                )
-                for t in model.themes_
-            ]
-            return infos, model
+            return themes, fitted
 
     def rank(self, statements: list[Statement], embeddings: np.ndarray, themes: list[ThemeInfo]) -> dict:
         with self._stage("rank"):
@@ -297,6 +284,7 @@ class Pipeline:
             kinds: dict[str, int] = {}
             for s in statements:
                 kinds[s.kind] = kinds.get(s.kind, 0) + 1
+            lists = split_by_type(ranked)
             return {
                 "schema_version": FINDINGS_SCHEMA_VERSION,
                 "generator": {"name": "insightminer", "version": __version__},
@@ -307,6 +295,7 @@ class Pipeline:
                     "pain_point_statements": kinds.get("pain_point", 0),
                     "statement_kinds": dict(sorted(kinds.items())),
                     "themes": len(themes),
+                    "findings_by_type": {name: len(items) for name, items in lists.items()},
                     "unthemed_statements": sum(
                         1 for s in statements if s.kind in self.config.theme_kinds and s.theme_id < 0
                     ),
@@ -314,7 +303,7 @@ class Pipeline:
                     "segments": segments,
                     "segment_field": self.config.segment_field,
                 },
-                "findings": ranked,
+                **lists,
             }
 
     def check_assumptions(self, statements, embeddings, findings: dict, theme_model) -> None:
@@ -324,10 +313,13 @@ class Pipeline:
         from insightminer.assumptions import check_assumptions
 
         with self._stage("assumptions"):
-            # Themes index the clustered rows; map their members back to all statements.
-            rows = [i for i, s in enumerate(statements) if s.kind in self.config.theme_kinds]
+            # Themes index clustered passages; hand the check each theme's evidence statements.
+            evidence: dict[int, list[int]] = {}
+            for i, s in enumerate(statements):
+                if s.theme_id >= 0:
+                    evidence.setdefault(s.theme_id, []).append(i)
             themes = [
-                replace(t, member_indices=[rows[i] for i in t.member_indices])
+                replace(t, member_indices=evidence.get(t.theme_id, []))
                 for t in (theme_model.themes_ if theme_model is not None else [])
             ]
             result = check_assumptions(
@@ -370,6 +362,11 @@ class Pipeline:
         else:
             findings, personas, trends, positions = self.analyse(statements)
             self._store_analysis(key, findings, statements, personas, trends, positions)
+        if self.config.edits_file:
+            from insightminer.edits import apply_edits, read_edits
+
+            with self._stage("edits"):
+                findings = apply_edits(findings, statements, read_edits(self.config.edits_file))
         self.timings["total"] = round(time.perf_counter() - started, 4)
         result = Result(findings, statements, transcripts, records, personas, trends, dict(self.timings))
         if out_dir is not None:
@@ -420,7 +417,8 @@ class Pipeline:
         payload = {
             "version": __version__,
             "code": _code_fingerprint(),
-            "config": self.config.findings_relevant(),
+            # Edits are applied after the cached analysis: changing them must not redo it.
+            "config": {k: v for k, v in self.config.findings_relevant().items() if k != "edits_file"},
             "models": self._model_fingerprints(),
             "transcripts": [t.to_dict() for t in transcripts],
         }

@@ -1,18 +1,23 @@
 """Rank themes into findings: prevalence across distinct interviews first, then intensity and spread.
 
 Raw mention counts are reported but never drive the rank: one talkative customer who repeats a
-complaint ten times is one interview, not ten.
+complaint ten times is one interview, not ten. Prevalence decides the order outright (a pain voiced in
+ten interviews ranks above one voiced in nine, however intense); the intensity-and-spread score only
+orders findings of equal prevalence, so the ranking is what the counts say.
+
+Findings come in separate ranked lists by theme type: pain points (the main list), requests, praise
+and questions.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from insightminer.emotions import SENTIMENT_MAPPING
+from insightminer.interview_themes import ThemeInfo
 from insightminer.schema import Statement
 
 # GoEmotions' negative sentiment group, plus confusion: a confused customer is a struggling one.
@@ -20,18 +25,6 @@ NEGATIVE_EMOTIONS = frozenset(SENTIMENT_MAPPING["negative"]) | {"confusion"}
 WEIGHT_PREVALENCE = 0.65
 WEIGHT_INTENSITY = 0.20
 WEIGHT_SPREAD = 0.15
-
-
-@dataclass
-class ThemeInfo:
-    """What the themes stage says about one theme, keyed to statement ids."""
-
-    theme_id: int
-    label: str
-    keywords: list[str]
-    representative_ids: list[str] = field(default_factory=list)
-    subthemes: list[dict[str, Any]] = field(default_factory=list)
-    seed: str | None = None
 
 
 def _r(x: float) -> float:
@@ -61,11 +54,21 @@ def statement_intensity(statement: Statement) -> float:
 
 
 def _pick_evidence(
-    members: list[int], statements: list[Statement], embeddings: np.ndarray, preferred: list[str], limit: int
+    members: list[int],
+    statements: list[Statement],
+    embeddings: np.ndarray | None,
+    preferred: list[str],
+    limit: int,
 ) -> list[int]:
-    """Representative quotes first, then the most central quote of each further interview."""
-    centroid = embeddings[members].mean(0)
-    centrality = embeddings[members] @ centroid
+    """Representative quotes first, then the most central quote of each further interview.
+
+    Without embeddings (re-ranking an edited run), further quotes come in statement order.
+    """
+    if embeddings is None:
+        centrality = np.zeros(len(members))
+    else:
+        centroid = embeddings[members].mean(0)
+        centrality = embeddings[members] @ centroid
     order = sorted(
         range(len(members)),
         key=lambda i: (
@@ -116,7 +119,7 @@ def _mix(
 
 def rank_findings(
     statements: list[Statement],
-    embeddings: np.ndarray,
+    embeddings: np.ndarray | None,
     themes: list[ThemeInfo],
     *,
     segment_field: str = "segment",
@@ -163,6 +166,7 @@ def rank_findings(
         findings.append(
             {
                 "theme_id": theme.theme_id,
+                "type": theme.type,
                 "label": theme.label,
                 "keywords": theme.keywords,
                 "seed": theme.seed,
@@ -186,17 +190,37 @@ def rank_findings(
                     k: evidence_item(statements[m], segment_field) for k, m in motivator_quote.items()
                 },
                 "subthemes": theme.subthemes,
+                "mentioned_without_problem": {
+                    "documents": len(theme.mentioned_doc_ids),
+                    "doc_ids": theme.mentioned_doc_ids,
+                },
                 "evidence": [evidence_item(statements[m], segment_field) for m in evidence],
             }
         )
     findings.sort(
         key=lambda f: (
-            -f["score"],
             -f["prevalence"]["documents"],
+            -f["score"],
             -f["prevalence"]["mentions"],
             f["theme_id"],
         )
     )
-    for rank, finding in enumerate(findings, start=1):
-        finding["rank"] = rank
+    for finding_type in FINDING_LISTS:
+        ranked = [f for f in findings if f["type"] == finding_type]
+        for rank, finding in enumerate(ranked, start=1):
+            finding["rank"] = rank
     return findings
+
+
+#: findings.json list names by theme type; "findings" is the pain-point list other tools read.
+FINDING_LISTS: dict[str, str] = {
+    "pain_point": "findings",
+    "need": "requests",
+    "praise": "praise",
+    "question": "questions",
+}
+
+
+def split_by_type(findings: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The ranked findings as findings.json's separate lists (pain points, requests, praise, questions)."""
+    return {name: [f for f in findings if f["type"] == t] for t, name in FINDING_LISTS.items()}

@@ -37,6 +37,44 @@ def cite(item: dict[str, Any]) -> str:
     return f"{where} @ {stamp}" if stamp else where
 
 
+#: findings.json's ranked lists and their section titles in findings.md.
+FINDING_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("findings", "Pain points"),
+    ("requests", "Requests"),
+    ("praise", "Praise"),
+    ("questions", "Questions customers ask"),
+)
+
+
+def _finding_markdown(f: dict[str, Any], summary: dict[str, Any]) -> list[str]:
+    prev = f["prevalence"]
+    lines = [
+        f"## {f['rank']}. {f['label']}",
+        "",
+        f"- **Prevalence:** {prev['documents']} of {summary['documents']} interviews "
+        f"({prev['share_of_documents']:.0%}), {prev['mentions']} statements",
+        f"- **Intensity:** {f['intensity']:.2f} · **Score:** {f['score']:.3f}",
+    ]
+    mentioned = f.get("mentioned_without_problem", {}).get("documents", 0)
+    if mentioned:
+        lines.append(f"- **Also discussed without this problem:** {mentioned} interviews")
+    if f["segments"]:
+        segs = ", ".join(
+            f"{name} {v['documents']} ({v['share_of_documents']:.0%})" for name, v in f["segments"].items()
+        )
+        lines.append(f"- **By segment:** {segs}")
+    if f["emotions"]:
+        lines.append("- **Emotions:** " + ", ".join(f"{k} {v:.0%}" for k, v in f["emotions"].items()))
+    if f["motivators"]:
+        lines.append("- **Motivators:** " + ", ".join(f"{k} {v:.0%}" for k, v in f["motivators"].items()))
+    lines.append("- **Key phrases:** " + ", ".join(f["keywords"]))
+    lines += ["", "Evidence:", ""]
+    for item in f["evidence"]:
+        lines.append(f'> "{item["text"]}" — {cite(item)}')
+        lines.append("")
+    return lines
+
+
 def findings_markdown(findings: dict[str, Any]) -> str:
     summary = findings["summary"]
     lines = [
@@ -49,30 +87,13 @@ def findings_markdown(findings: dict[str, Any]) -> str:
     ]
     if summary.get("segments"):
         lines += [f"Segments ({summary['segment_field']}): " + ", ".join(summary["segments"]), ""]
-    for f in findings["findings"]:
-        prev = f["prevalence"]
-        lines += [
-            f"## {f['rank']}. {f['label']}",
-            "",
-            f"- **Prevalence:** {prev['documents']} of {summary['documents']} interviews "
-            f"({prev['share_of_documents']:.0%}), {prev['mentions']} statements",
-            f"- **Intensity:** {f['intensity']:.2f} · **Score:** {f['score']:.3f}",
-        ]
-        if f["segments"]:
-            segs = ", ".join(
-                f"{name} {v['documents']} ({v['share_of_documents']:.0%})"
-                for name, v in f["segments"].items()
-            )
-            lines.append(f"- **By segment:** {segs}")
-        if f["emotions"]:
-            lines.append("- **Emotions:** " + ", ".join(f"{k} {v:.0%}" for k, v in f["emotions"].items()))
-        if f["motivators"]:
-            lines.append("- **Motivators:** " + ", ".join(f"{k} {v:.0%}" for k, v in f["motivators"].items()))
-        lines.append("- **Key phrases:** " + ", ".join(f["keywords"]))
-        lines += ["", "Evidence:", ""]
-        for item in f["evidence"]:
-            lines.append(f'> "{item["text"]}" — {cite(item)}')
-            lines.append("")
+    for list_name, title in FINDING_SECTIONS:
+        items = findings.get(list_name, [])
+        if not items:
+            continue
+        lines += [f"# {title}", ""]
+        for f in items:
+            lines += _finding_markdown(f, summary)
     checks = findings.get("assumptions")
     if checks:
         lines += ["## Assumption check", ""]
@@ -90,6 +111,7 @@ def findings_markdown(findings: dict[str, Any]) -> str:
 
 
 FINDINGS_CSV_COLUMNS = [
+    "type",
     "rank",
     "theme_id",
     "label",
@@ -111,10 +133,11 @@ def findings_csv(findings: dict[str, Any]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(FINDINGS_CSV_COLUMNS)
-    for f in findings["findings"]:
+    for f in (f for name, _ in FINDING_SECTIONS for f in findings.get(name, [])):
         top = f["evidence"][0] if f["evidence"] else None
         writer.writerow(
             [
+                f.get("type", "pain_point"),
                 f["rank"],
                 f["theme_id"],
                 f["label"],
@@ -153,6 +176,8 @@ def statements_table(statements: list[Statement], segment_field: str = "segment"
         "kind": pa.array([s.kind for s in statements], pa.string()),
         "kind_score": pa.array([s.kind_score for s in statements], pa.float32()),
         "theme_id": pa.array([s.theme_id for s in statements], pa.int32()),
+        "turn_index": pa.array([s.turn_index for s in statements], pa.int32()),
+        "passage_id": pa.array([s.passage_id for s in statements], pa.string()),
         "emotions": pa.array([_score_map(s.emotions) for s in statements], score_map),
         "motivators": pa.array([_score_map(s.motivators) for s in statements], score_map),
         "segment": pa.array([s.metadata.get(segment_field) for s in statements], pa.string()),
@@ -177,6 +202,8 @@ def statements_from_table(table: pa.Table) -> list[Statement]:
             kind=r["kind"],
             kind_score=round(float(r["kind_score"]), 4),
             theme_id=r["theme_id"],
+            turn_index=r.get("turn_index") or 0,
+            passage_id=r.get("passage_id") or "",
             emotions={k: round(float(v), 4) for k, v in r["emotions"]},
             motivators={k: round(float(v), 4) for k, v in r["motivators"]},
             metadata={k[5:]: v for k, v in r.items() if k.startswith("meta_") and v is not None},

@@ -77,7 +77,8 @@ class Statement:
     metadata: dict[str, str] = field(default_factory=dict)
     kind: str = "other"
     kind_score: float = 0.0
-    theme_id: int = -1
+    theme_id: int = -1  # set only when the statement is evidence of its theme's finding
+    passage_id: str = ""  # "<doc_id>#<n>": the customer's account (run of statements) it belongs to
     emotions: dict[str, float] = field(default_factory=dict)  # label -> score, only labels above threshold
     motivators: dict[str, float] = field(default_factory=dict)
 

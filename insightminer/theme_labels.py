@@ -8,6 +8,7 @@ word stems do not repeat ("card" / "cards"), so a label reads as 2-3 distinct id
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -197,3 +198,136 @@ def mmr_representatives(
 
 def _norm_text(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+# A clause boundary inside a sentence: punctuation, or a conjunction that starts a new thought.
+_LABEL_CLAUSE = re.compile(
+    r"\s*(?:[,;:()\[\]\"“”]|\s[-\u2013\u2014]+\s|\.\.\.|…|[.!?]+(?=\s|$))\s*"
+    r"|\s+(?=(?:and then|but|because|so that|so|which|although|though|whereas|while)\b)",
+    re.IGNORECASE,
+)
+# Spoken openers that say nothing about the problem; stripped from the start of a candidate label.
+_OPENERS = re.compile(
+    r"^(?:(?:um+|uh+|er+|oh|ah|well|so|and|but|or|then|also|like|yeah|yes|okay|ok|right|honestly|"
+    r"basically|actually|really|just|anyway|look|i mean|you know|i guess|i think|i'd say|i would say|"
+    r"to be honest|to be fair|the thing is|the problem is|the issue is|the biggest problem is|"
+    r"the big one is|my biggest complaint is|frankly|again|because|which|though|although|while)\b[\s,]*)+",
+    re.IGNORECASE,
+)
+_INNER_FILLER = re.compile(
+    r"\b(?:um+|uh+|like,|you know,|i mean,|kind of|sort of|basically)\s*", re.IGNORECASE
+)
+
+
+def label_clauses(text: str) -> list[str]:
+    """The clauses of a quote, cleaned of spoken openers and filler, as label candidates."""
+    out = []
+    for part in _LABEL_CLAUSE.split(text):
+        if not part:
+            continue
+        clause = _INNER_FILLER.sub("", _OPENERS.sub("", part.strip())).strip(" ,.;:-\u2013\u2014")
+        clause = re.sub(r"\s{2,}", " ", clause)
+        if clause:
+            out.append(clause)
+    return out
+
+
+# Words that say something went wrong: a pain's label should name the problem, not just the topic.
+PROBLEM_CUES = frozenset(
+    """
+    cant cannot couldnt doesnt dont didnt isnt wasnt wont never no not nobody nothing without
+    broken breaks broke fails failed failing failure crash crashes crashed freezes froze error errors
+    wrong missing lost lose loses losing stuck slow slower late delay delayed delays wait waiting
+    manual manually twice duplicate duplicates duplicated overwrite overwrites overwritten stale
+    confusing hard difficult impossible expensive costly painful nightmare mess messy problem problems
+    issue issues bug bugs worse worst fix fixing hours days weeks months again every always unreliable
+    blocked blocks stops stopped drops dropped keeps kicks logs
+    """.split()
+)
+# A label that opens with one of these is a fragment ("At that per-seat price", "Once from HubSpot").
+_FRAGMENT_OPENERS = frozenset(
+    "at in on for with from to of once when if then than as by about into after before until".split()
+)
+_VAGUE_SUBJECTS = frozenset("it that this they them there these those which what".split())
+
+
+def label_candidates(quotes: list[str], *, min_words: int = 3, max_words: int = 8) -> list[str]:
+    """Clauses of the quotes, and pairs of adjacent clauses, that are 3-8 words long."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for quote in quotes:
+        clauses = label_clauses(quote)
+        spans = clauses + [f"{a}, {b}" for a, b in zip(clauses, clauses[1:])]
+        for span in spans:
+            key = span.lower()
+            if min_words <= len(span.split()) <= max_words and key not in seen:
+                seen.add(key)
+                out.append(span)
+    return out
+
+
+def _label_tokens(text: str) -> list[str]:
+    return [w.replace("'", "").replace("\u2019", "") for w in re.findall(r"[a-z][a-z'\u2019]*", text.lower())]
+
+
+def label_prior(candidate: str, problem: bool) -> float:
+    """Form of a candidate label, before meaning: says what goes wrong (for pains), is not a fragment
+    opening with a preposition ("At that per-seat price") or a bare pronoun ("It just freezes")."""
+    tokens = _label_tokens(candidate)
+    if not [w for w in tokens if w not in STOP_WORDS]:
+        return -1.0
+    score = 0.0
+    if problem and any(w in PROBLEM_CUES for w in tokens):
+        score += 0.06
+    if tokens and tokens[0] in _FRAGMENT_OPENERS:
+        score -= 0.08
+    if tokens and tokens[0] in _VAGUE_SUBJECTS:
+        score -= 0.04
+    return score
+
+
+def finding_label(
+    quotes: list[str],
+    keywords: list[str],
+    centroid: np.ndarray | None = None,
+    encode: Callable[[list[str]], np.ndarray] | None = None,
+    *,
+    problem: bool = True,
+    candidates: int = 6,
+) -> str:
+    """A short label in customers' words (3-8 words): the clause of the most central quotes that is
+    closest in meaning to the theme ("I'll find the same opportunity showing up twice").
+
+    `quotes` come most central first; candidates are their clauses and adjacent clause pairs. With
+    `encode` and the theme's `centroid`, a candidate scores by its cosine to the centroid plus a small
+    prior for its form (`label_prior`); without them, by the key phrases it contains. Falls back to
+    the key phrases when no clause qualifies.
+    """
+    pool = label_candidates(quotes[:candidates])
+    if not pool:
+        return make_label(keywords)
+    priors = np.array([label_prior(c, problem) for c in pool])
+    if encode is not None and centroid is not None:
+        vectors = np.asarray(encode(pool), dtype=np.float64)
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        c = np.asarray(centroid, dtype=np.float64)
+        meaning = vectors @ (c / max(np.linalg.norm(c), 1e-12))
+    else:
+        top = [phrase_stems(k) for k in keywords[:8]]
+        meaning = np.array(
+            [
+                0.1
+                * sum(
+                    1.0 / (1 + i)
+                    for i, ks in enumerate(top)
+                    if ks and ks <= {stem(w) for w in _label_tokens(c)}
+                )
+                for c in pool
+            ]
+        )
+    score = np.round(meaning + priors, 6)
+    best = int(np.argmax(score))  # first of equals: the most central quote's clause
+    if priors[best] <= -1.0:
+        return make_label(keywords)
+    label = pool[best]
+    return label[0].upper() + label[1:]
