@@ -45,6 +45,9 @@ class Config:
     # theme is then typed by the kinds its interviews voiced (pain points, requests, praise, questions).
     theme_kinds: list[str] = field(default_factory=lambda: ["pain_point", "need", "praise", "question"])
     min_theme_size: int = 3
+    # Share of a passage's similarity that comes from shared key phrases (TF-IDF) rather than the
+    # sentence embedding; measured in docs/benchmarks/findings.md.
+    theme_lexical_weight: float = 0.2
     min_theme_documents: int = 2  # a finding needs evidence from at least this many interviews
     seed_topics: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -29,7 +29,7 @@ import numpy as np
 from insightminer.passages import Passage, PassageOptions, find_passages, passage_vectors
 from insightminer.schema import Statement
 from insightminer.theme_labels import ctfidf_keywords, finding_label
-from insightminer.themes import ThemeModel
+from insightminer.themes import Theme, ThemeModel
 
 #: Finding types, in the order ties are broken, and the statement kinds that are evidence for each.
 FINDING_TYPES: dict[str, frozenset[str]] = {
@@ -57,18 +57,53 @@ class ThemeInfo:
     mentioned_doc_ids: list[str] = field(default_factory=list)
 
 
-def substantive(passage: Passage, statements: Sequence[Statement], kinds: frozenset[str]) -> bool:
-    return any(statements[r].kind in kinds for r in passage.rows)
+#: Passages are clustered in these groups, each on its own: a pain is grouped with other pains, never
+#: with praise of the same feature. A passage joins the first group whose kinds it holds.
+PASSAGE_GROUPS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("problem", frozenset({"pain_point", "need"})),
+    ("praise", frozenset({"praise"})),
+    ("question", frozenset({"question"})),
+)
 
 
-def theme_type(doc_kinds: dict[str, set[str]]) -> str:
+@dataclass
+class StudyThemes:
+    """The fitted themes of a study: every group's themes under one run-wide id space."""
+
+    themes_: list[Theme]  # member_indices index `clustered`
+    centroids_: np.ndarray  # row = theme_id
+    clustered: list[Passage]
+    passages: list[Passage]
+    group_of: dict[int, str] = field(default_factory=dict)  # theme_id -> passage group
+
+
+def theme_type(doc_kinds: dict[str, set[str]], allowed: Sequence[str] = _TYPE_VOTE) -> str:
     """The kind most interviews voiced in the theme (ties: pain, need, praise, question)."""
-    votes = {k: sum(1 for kinds in doc_kinds.values() if k in kinds) for k in _TYPE_VOTE}
-    return max(_TYPE_VOTE, key=lambda k: (votes[k], -_TYPE_VOTE.index(k)))
+    votes = {k: sum(1 for kinds in doc_kinds.values() if k in kinds) for k in allowed}
+    return max(allowed, key=lambda k: (votes[k], -_TYPE_VOTE.index(k)))
 
 
 def passage_text(passage: Passage, statements: Sequence[Statement]) -> str:
     return " ".join(statements[r].text for r in passage.rows)
+
+
+def _group_of(passage: Passage, statements: Sequence[Statement], kinds: frozenset[str]) -> str | None:
+    held = {statements[r].kind for r in passage.rows} & kinds
+    for name, group_kinds in PASSAGE_GROUPS:
+        if held & group_kinds:
+            return name
+    return None
+
+
+def _act_of(kind: str, kinds: frozenset[str]) -> str | None:
+    if kind not in kinds:
+        return None
+    return next((name for name, group_kinds in PASSAGE_GROUPS if kind in group_kinds), None)
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
 
 
 def build_interview_themes(
@@ -80,60 +115,104 @@ def build_interview_themes(
     passage_options: PassageOptions | None = None,
     seed_embeddings: np.ndarray | None = None,
     encode: Callable[[list[str]], np.ndarray] | None = None,
-) -> tuple[list[ThemeInfo], ThemeModel | None, list[Passage], list[Passage]]:
-    """Cluster passages, type each theme, and mark evidence statements' theme_id.
+    lexical_weight: float = 0.2,
+) -> tuple[list[ThemeInfo], StudyThemes | None]:
+    """Cluster passages group by group, type each theme, and mark evidence statements' theme_id.
 
-    Returns (themes, the fitted model or None, every passage, the clustered passages in model row
-    order). Statement.theme_id is set on evidence statements only; Statement.passage_id on all.
-    `encode` (the run's embedder) scores candidate labels by meaning; without it labels come from
-    key phrases.
+    `model` is the template for every group's clustering (cloned per group; seed topics guide the
+    problem group only). With `encode` (the run's embedder) a passage is represented by the embedding
+    of its whole text — a customer's account read as one, which clusters best (what-to-cluster.md) —
+    and candidate labels are scored by meaning; without it, by the mean of its statements' vectors
+    and by key phrases. `lexical_weight` mixes in the passages' TF-IDF key-phrase similarity: within
+    one domain, pains differ most by their nouns ("reminder", "eligibility"), which a general-purpose
+    sentence embedding weighs little. Statement.theme_id is set on evidence statements only;
+    passage_id on all.
     """
     kinds = frozenset(theme_kinds)
-    passages = find_passages(statements, embeddings, passage_options)
+    acts = [_act_of(s.kind, kinds) for s in statements]
+    passages = find_passages(statements, embeddings, passage_options, acts)
     for p in passages:
         for r in p.rows:
             statements[r].passage_id = p.passage_id
             statements[r].theme_id = -1
-    clustered = [p for p in passages if substantive(p, statements, kinds)]
-    if len(clustered) < max(2, model.min_theme_size):
-        return [], None, passages, clustered
-    vectors = passage_vectors(clustered, embeddings)
+    groups: dict[str, list[Passage]] = {name: [] for name, _ in PASSAGE_GROUPS}
+    for p in passages:
+        name = _group_of(p, statements, kinds)
+        if name is not None:
+            groups[name].append(p)
+    clustered = [p for name, _ in PASSAGE_GROUPS for p in groups[name]]
+    if not clustered:
+        return [], None
     texts = [passage_text(p, statements) for p in clustered]
-    model.fit(vectors, texts, seed_embeddings=seed_embeddings)
-    unit = embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-12)
+    vectors = _unit(encode(texts)) if encode is not None else passage_vectors(clustered, embeddings)
+    if lexical_weight > 0:
+        vectors = with_lexical(vectors, texts, lexical_weight)
+    unit = _unit(embeddings)
+    texts_all = [s.text for s in statements]
 
-    themes: list[ThemeInfo] = []
+    all_themes: list[Theme] = []
+    centroids: list[np.ndarray] = []
+    group_of: dict[int, str] = {}
     typed = []
-    for theme in model.themes_:
-        members = [clustered[i] for i in theme.member_indices]
-        doc_kinds: dict[str, set[str]] = defaultdict(set)
-        for p in members:
-            doc_kinds[p.doc_id].update(statements[r].kind for r in p.rows)
-        ttype = theme_type(doc_kinds)
-        counted = FINDING_TYPES[ttype]
-        evidence = [r for p in members for r in p.rows if statements[r].kind in counted]
-        for r in evidence:
-            statements[r].theme_id = theme.theme_id
-        typed.append((theme, doc_kinds, ttype, counted, evidence))
+    offset = 0
+    for name, group_kinds in PASSAGE_GROUPS:
+        rows = np.arange(offset, offset + len(groups[name]))
+        offset += len(groups[name])
+        if len(rows) < max(2, model.min_theme_size):
+            continue
+        fitted = clone(model) if name == "problem" else clone(model, seed_topics=None)
+        fitted.fit(
+            vectors[rows],
+            [texts[i] for i in rows],
+            seed_embeddings=seed_embeddings if name == "problem" else None,
+        )
+        for theme in fitted.themes_:
+            theme_id = len(all_themes)
+            members = [clustered[rows[i]] for i in theme.member_indices]
+            doc_kinds: dict[str, set[str]] = defaultdict(set)
+            for p in members:
+                doc_kinds[p.doc_id].update(statements[r].kind for r in p.rows)
+            allowed = [k for k in _TYPE_VOTE if k in group_kinds]
+            ttype = theme_type(doc_kinds, allowed)
+            counted = FINDING_TYPES[ttype]
+            evidence = [r for p in members for r in p.rows if statements[r].kind in counted]
+            for r in evidence:
+                statements[r].theme_id = theme_id
+            all_themes.append(
+                replace(
+                    theme,
+                    theme_id=theme_id,
+                    member_indices=[int(rows[i]) for i in theme.member_indices],
+                    representative_indices=[int(rows[i]) for i in theme.representative_indices],
+                )
+            )
+            centroids.append(fitted.centroids_[theme.theme_id])
+            group_of[theme_id] = name
+            typed.append((theme_id, doc_kinds, ttype, counted, evidence))
+    if not all_themes:
+        return [], None
+    study = StudyThemes(all_themes, np.stack(centroids), clustered, passages, group_of)
+    mentioned = _mentioned_docs(study, vectors, len(groups["problem"]))
     # Key phrases of what customers said as evidence, against the other themes' evidence: the
     # passages' asides (small talk, context) would otherwise name the theme.
-    texts_all = [s.text for s in statements]
     keywords_of = ctfidf_keywords(texts_all, [evidence for *_, evidence in typed])
-    for (theme, doc_kinds, ttype, counted, evidence), keywords in zip(typed, keywords_of):
+    infos: list[ThemeInfo] = []
+    for (theme_id, doc_kinds, ttype, counted, evidence), keywords in zip(typed, keywords_of):
+        theme = all_themes[theme_id]
         evidence_docs = {statements[r].doc_id for r in evidence}
-        centroid = model.centroids_[theme.theme_id]
-        central = sorted(evidence, key=lambda r: (-round(float(unit[r] @ centroid), 6), r))
+        centroid = study.centroids_[theme_id]
         evidence_centroid = unit[evidence].mean(0) if evidence else centroid
+        central = sorted(evidence, key=lambda r: (-round(float(unit[r] @ evidence_centroid), 6), r))
         # One representative statement per representative passage: its most central evidence.
         representative_ids: list[str] = []
         for i in theme.representative_indices:
-            rows = [r for r in clustered[i].rows if statements[r].kind in counted]
-            if rows:
-                best = max(rows, key=lambda r: (round(float(unit[r] @ centroid), 6), -r))
+            rows_i = [r for r in clustered[i].rows if statements[r].kind in counted]
+            if rows_i:
+                best = max(rows_i, key=lambda r: (round(float(unit[r] @ evidence_centroid), 6), -r))
                 representative_ids.append(statements[best].statement_id)
-        themes.append(
+        infos.append(
             ThemeInfo(
-                theme_id=theme.theme_id,
+                theme_id=theme_id,
                 label=finding_label(
                     [statements[r].text for r in central],
                     keywords,
@@ -149,7 +228,48 @@ def build_interview_themes(
                     for sub in theme.subthemes
                 ],
                 seed=theme.seed,
-                mentioned_doc_ids=sorted(set(doc_kinds) - evidence_docs),
+                mentioned_doc_ids=sorted((set(doc_kinds) | mentioned.get(theme_id, set())) - evidence_docs),
             )
         )
-    return themes, model, passages, clustered
+    return infos, study
+
+
+def _mentioned_docs(study: StudyThemes, vectors: np.ndarray, n_problem: int) -> dict[int, set[str]]:
+    """Interviews whose praise or question passages (rows from `n_problem` on) are about a problem
+    theme's topic: nearest to it, and at least as close as its least typical member passage."""
+    problem = [t for t in study.themes_ if study.group_of[t.theme_id] == "problem"]
+    if not problem or n_problem >= len(study.clustered):
+        return {}
+    ids = np.array([t.theme_id for t in problem])
+    floors = np.array(
+        [float(np.min(vectors[t.member_indices] @ study.centroids_[t.theme_id])) for t in problem]
+    )
+    sims = vectors[n_problem:] @ study.centroids_[ids].T
+    best = np.argmax(sims, axis=1)
+    out: dict[int, set[str]] = defaultdict(set)
+    for offset, (b, row_sims) in enumerate(zip(best, sims)):
+        if row_sims[b] >= floors[b]:
+            out[int(ids[b])].add(study.clustered[n_problem + offset].doc_id)
+    return out
+
+
+def with_lexical(vectors: np.ndarray, texts: Sequence[str], weight: float) -> np.ndarray:
+    """Append the texts' TF-IDF key-phrase vectors so cosine = (1-w)·semantic + w·lexical."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from insightminer.theme_labels import key_phrases
+
+    try:
+        tfidf = TfidfVectorizer(analyzer=key_phrases, sublinear_tf=True, min_df=2).fit_transform(texts)
+    except ValueError:  # no phrase occurs twice
+        return vectors
+    lexical = tfidf.toarray().astype(np.float32)
+    lexical /= np.maximum(np.linalg.norm(lexical, axis=1, keepdims=True), 1e-12)
+    return np.hstack([np.sqrt(1 - weight) * _unit(vectors), np.sqrt(weight) * lexical]).astype(np.float32)
+
+
+def clone(model: ThemeModel, **overrides: Any) -> ThemeModel:
+    """A fresh ThemeModel with the template's parameters (scikit-learn's clone, without the import)."""
+    params = {k: v for k, v in vars(model).items() if not k.endswith("_") and not k.startswith("_")}
+    params.update(overrides)
+    return ThemeModel(**params)

@@ -62,13 +62,18 @@ def gap_cohesion(vectors: np.ndarray, block: int) -> np.ndarray:
 
 
 def depth_scores(cohesion: np.ndarray) -> np.ndarray:
-    """TextTiling depth of each gap: how far it lies below the highest cohesion on either side."""
+    """TextTiling depth of each gap: how far it lies below the nearest peak on either side (found by
+    climbing while cohesion rises, as Hearst does, so a far-away high point does not count)."""
     n = len(cohesion)
     depth = np.zeros(n, dtype=np.float64)
     for g in range(n):
-        left = cohesion[: g + 1].max()
-        right = cohesion[g:].max()
-        depth[g] = (left - cohesion[g]) + (right - cohesion[g])
+        left = g
+        while left > 0 and cohesion[left - 1] >= cohesion[left]:
+            left -= 1
+        right = g
+        while right < n - 1 and cohesion[right + 1] >= cohesion[right]:
+            right += 1
+        depth[g] = (cohesion[left] - cohesion[g]) + (cohesion[right] - cohesion[g])
     return depth
 
 
@@ -98,9 +103,18 @@ def _split_long(rows: list[int], cohesion_of: dict[tuple[int, int], float], limi
 
 
 def find_passages(
-    statements: Sequence[Statement], embeddings: np.ndarray, options: PassageOptions | None = None
+    statements: Sequence[Statement],
+    embeddings: np.ndarray,
+    options: PassageOptions | None = None,
+    acts: Sequence[str | None] | None = None,
 ) -> list[Passage]:
-    """Group each interview's statements into passages (every statement in exactly one)."""
+    """Group each interview's statements into passages (every statement in exactly one).
+
+    `acts` (optional, one per statement) says what a statement does — e.g. "problem", "praise", or
+    None for neutral context: a passage never holds two different acts, so praise of a feature and a
+    complaint about it, or a denial right after a complaint, are separate passages; neutral statements
+    join whichever passage they fall in.
+    """
     options = options or PassageOptions()
     x = _unit(np.asarray(embeddings, dtype=np.float64))
     by_doc: dict[str, list[int]] = defaultdict(list)
@@ -115,6 +129,17 @@ def find_passages(
             if b.turn_index - a.turn_index > 1 or a.speaker != b.speaker:
                 cohesion[g] -= options.turn_change_penalty
         cuts = set(boundaries(cohesion))
+        if acts is not None:
+            last_act: str | None = None
+            for g, row in enumerate(rows):
+                act = acts[row]
+                if act is not None:
+                    if last_act is not None and act != last_act:
+                        # Cut just before this statement, after any neutral ones that followed.
+                        cuts.add(g - 1)
+                    last_act = act
+                if g - 1 in cuts and act is not None:
+                    last_act = act
         cohesion_of = {(rows[g], rows[g + 1]): float(cohesion[g]) for g in range(len(rows) - 1)}
         current: list[int] = []
         runs: list[list[int]] = []

@@ -254,13 +254,14 @@ class Pipeline:
                 random_state=self.config.random_state,
                 seed_topics=self.config.seed_topics or None,
             )
-            themes, fitted, _, _ = build_interview_themes(
+            themes, fitted = build_interview_themes(
                 statements,
                 embeddings,
                 model,
                 theme_kinds=self.config.theme_kinds,
                 seed_embeddings=seed_embeddings,
                 encode=self.embedder().encode,
+                lexical_weight=self.config.theme_lexical_weight,
             )
             return themes, fitted
 

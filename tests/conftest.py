@@ -47,3 +47,17 @@ def persona_corpus(embedder):
     findings = findings_for(statements)
     personas = build_personas(statements, embeddings, findings, embedder=embedder)
     return statements, embeddings, findings, personas
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """The whole pipeline on the bundled sample interviews, once per session: (result, out dir, config)."""
+    from insightminer import Config, Pipeline
+
+    interviews = FIXTURES / "interviews"
+    assumptions = (FIXTURES / "assumptions.txt").read_text(encoding="utf-8").splitlines()
+    out = tmp_path_factory.mktemp("demo") / "out"
+    cache = tmp_path_factory.mktemp("cache")
+    config = Config(cache_dir=str(cache), assumptions=[a for a in assumptions if a.strip()])
+    result = Pipeline(config).run([interviews], out)
+    return result, out, config

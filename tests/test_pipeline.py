@@ -17,15 +17,6 @@ PLANTED = json.loads((INTERVIEWS.parent / "planted_pain_points.json").read_text(
 ASSUMPTIONS = (INTERVIEWS.parent / "assumptions.txt").read_text(encoding="utf-8").splitlines()
 
 
-@pytest.fixture(scope="session")
-def demo_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo") / "out"
-    cache = tmp_path_factory.mktemp("cache")
-    config = Config(cache_dir=str(cache), assumptions=[a for a in ASSUMPTIONS if a.strip()])
-    result = Pipeline(config).run([INTERVIEWS], out)
-    return result, out, config
-
-
 def _match(finding, pain) -> float:
     """Jaccard overlap between the interviews behind a finding and those a pain was planted in."""
     found, planted = set(finding["doc_ids"]), set(pain["doc_ids"])
