@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from insightminer.schema import Statement
 from insightminer.storage import atomic_write_bytes, atomic_write_json, atomic_write_text
 
-FINDINGS_SCHEMA_VERSION = "1.0"
+FINDINGS_SCHEMA_VERSION = "2.0"
 
 
 def format_timestamp(seconds: float | None) -> str:

@@ -571,7 +571,30 @@ def _findings(findings: dict) -> str:
         'placeholder="keyword\u2026" autocomplete="off"> <button type="button" id="expand">Expand all quotes</button> '
         '<button type="button" id="collapse">Collapse all</button> <span id="count" class="muted"></span></div>'
     )
-    return f'<section id="findings"><h2>Findings</h2><p class="muted">Ranked by score: prevalence across interviews, intensity and spread across segments.</p>{tools}{body}</section>'
+    return f'<section id="findings"><h2>Pain points</h2><p class="muted">Ranked by the interviews where a customer voiced each problem; intensity and spread across segments break ties.</p>{tools}{body}</section>'
+
+
+#: The other ranked lists of findings.json, shown after the pain points.
+OTHER_LISTS = (("requests", "Requests"), ("praise", "Praise"), ("questions", "Questions customers ask"))
+
+
+def _other_lists(findings: dict) -> str:
+    summary = findings.get("summary") or {}
+    segs = list(summary.get("segments") or [])
+    total = summary.get("documents", "")
+    parts = []
+    for name, title in OTHER_LISTS:
+        items = findings.get(name) or []
+        if items:
+            parts.append(f"<h3>{esc(title)}</h3>" + "".join(_finding(f, segs, total) for f in items))
+    if not parts:
+        return ""
+    return (
+        '<section id="other-findings"><h2>Requests, praise and questions</h2><p class="muted">Themes where '
+        "customers asked for something, praised, or asked, ranked by interviews.</p>"
+        + "".join(parts)
+        + "</section>"
+    )
 
 
 def _item_list(items: list[dict], segment: str, empty: str = "No evidence in this segment.") -> str:
@@ -887,6 +910,7 @@ def render_report_html(
         _overview(findings, personas, statements),
         _charts(findings, personas, statements, positions),
         _findings(findings),
+        _other_lists(findings),
         _personas(personas),
         _assumptions(findings),
         _trends(trends),
@@ -894,7 +918,8 @@ def render_report_html(
     nav_items = [
         ("overview", "Overview"),
         ("charts", "At a glance"),
-        ("findings", "Findings"),
+        ("findings", "Pain points"),
+        ("other-findings", "Requests & praise"),
         ("personas", "Personas"),
         ("assumptions", "Assumptions"),
         ("trends", "Trends"),

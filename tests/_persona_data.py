@@ -215,7 +215,7 @@ def findings_for(statements: list[Statement]) -> dict:
     for rank, f in enumerate(out, 1):
         f["rank"] = rank
     return {
-        "schema_version": "1.0",
+        "schema_version": "2.0",
         "generator": {"name": "insightminer", "version": "0.1.0"},
         "summary": {
             "documents": len(docs),

@@ -74,7 +74,7 @@ def _findings_doc(statements):
     emb = np.eye(len(statements), 8, dtype=np.float32)
     ranked = rank_findings(statements, emb, [ThemeInfo(1, "sync | duplicates", ["sync"])], min_documents=2)
     return {
-        "schema_version": "1.0",
+        "schema_version": "2.0",
         "summary": {
             "documents": 3,
             "customer_statements": len(statements),

@@ -160,7 +160,7 @@ def test_report_renders_in_headless_chromium(report, tmp_path):
 def test_empty_run_still_renders(embedder):
     import numpy as np
 
-    findings = {"schema_version": "1.0", "summary": {"documents": 0}, "findings": []}
+    findings = {"schema_version": "2.0", "summary": {"documents": 0}, "findings": []}
     personas = build_personas([], np.zeros((0, 384), np.float32), findings, embedder=embedder)
     assert personas["personas"] == [] and personas["segment_comparison"] == []
     html = render_report_html(findings, personas, theme_trends([], findings), [])
