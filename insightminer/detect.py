@@ -156,7 +156,7 @@ class StatementKindDetector:
         self._ensure_loaded()
         if self.encoder_ is not None:
             if texts is None:
-                raise ValueError(f"the statement-kind model {self.model!r} is a fine-tuned encoder: pass texts")
+                raise ValueError(f"the statement-kind model {self.model!r} reads texts: pass texts")
             texts = list(texts)
             if not texts:
                 return np.zeros((0, len(self.labels_)), dtype=np.float32)

@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from train_detector import load_labels, scores  # noqa: E402
+from train_detector import load_labels  # noqa: E402
 from train_emotions import FinetuneModel, load_checkpoint  # noqa: E402
 
 from insightminer.detect import apply_question_cue  # noqa: E402
@@ -164,8 +164,9 @@ def train(args: argparse.Namespace) -> None:
             step += 1
             if step % 25 == 0:
                 rate = step / (time.time() - t0)
-                print(f"epoch {epoch + 1} step {step}/{total} loss {loss.item():.4f} "
-                      f"{rate:.2f} steps/s, eta {(total - step) / rate / 60:.1f} min", flush=True)  # fmt: skip
+                eta = (total - step) / rate / 60
+                print(f"epoch {epoch + 1} step {step}/{total} loss {loss.item():.4f} {rate:.2f} steps/s, "
+                      f"eta {eta:.1f} min", flush=True)  # fmt: skip
         entry: dict = {"epoch": epoch + 1, "steps": step}
         if dev_texts:
             probs = model.predict_proba(dev_texts, args.max_seq_len, activation="softmax")
@@ -192,7 +193,9 @@ def choose_cue(entry: dict) -> float | None:
     return float(keep) if f1 > plain + 0.005 else None
 
 
-def save(model: FinetuneModel, args: argparse.Namespace, history: list, step: int, fit_texts: list, t0: float):
+def save(
+    model: FinetuneModel, args: argparse.Namespace, history: list, step: int, fit_texts: list, t0: float
+) -> None:
     best = max(history, key=lambda e: (e.get("dev", {}).get("macro_f1_5way", 0.0), -e["epoch"]))
     metadata = {
         "training_data": [str(p.relative_to(REPO)) for p in TRAIN_FILES],
@@ -274,8 +277,10 @@ def export(args: argparse.Namespace) -> None:
     print(f"scored the held-back rows in {time.time() - t0:.1f}s")
     held = goal_figures(y, pred)
     held["by_genre"] = {
-        g: goal_figures([t for t, gg in zip(y, genres, strict=True) if gg == g],
-                        [p for p, gg in zip(pred, genres, strict=True) if gg == g])  # fmt: skip
+        g: goal_figures(
+            [t for t, gg in zip(y, genres, strict=True) if gg == g],
+            [p for p, gg in zip(pred, genres, strict=True) if gg == g],
+        )  # fmt: skip
         for g in sorted(set(genres))
     }
     metadata["heldback"] = {k: v for k, v in held.items() if k != "by_genre"}
@@ -296,11 +301,13 @@ def model_card(m: dict, held: dict) -> str:
         for g, v in held["by_genre"].items()
     )
     cue = m["cues"]["question_mark"]
+    layers = m["encoder_layers"] or 6
+    per_txt = " / ".join(f"{per[k]:.3f}" for k in STATEMENT_KINDS)
     cue_txt = (
         f'on: a statement ending in "?" becomes `question` unless the model says `pain_point` or `need` '
         f"with probability >= {cue['keep_if'].get('pain_point')}"
         if cue["enabled"]
-        else "off (measured on the dev split: it did not help the fine-tuned model; see docs/benchmarks/detect.md)"
+        else "off (on the dev split it did not beat the model alone; see docs/benchmarks/detect.md)"
     )
     return f"""# statement-kind-finetuned: all-MiniLM-L6-v2 fine-tuned for statement kinds
 
@@ -308,8 +315,8 @@ Classifies one customer statement (interview, sales call, support ticket, survey
 `pain_point`, `need`, `praise`, `question` or `other`: the detect stage's default model
 (`Config.statement_model`, `insightminer kinds`).
 
-- Architecture: the all-MiniLM-L6-v2 encoder ({m["encoder_layers"] or 6} of its 6 layers) fine-tuned end to end,
-  mean pooling, one linear layer, softmax over the 5 kinds. It reads the statement texts (embeddings passed
+- Architecture: the all-MiniLM-L6-v2 encoder ({layers} of its 6 layers) fine-tuned end to end, mean
+  pooling, one linear layer, softmax over the 5 kinds. It reads the statement texts (embeddings passed
   to `StatementKindDetector.predict` are ignored). Loaded by the same encoder class as
   `emotions-finetuned` (`insightminer.emotions._FinetunedEncoder`).
 - Files: `config.json`, `model.safetensors` (encoder), tokenizer files, `head.safetensors` (linear
@@ -326,11 +333,11 @@ project (labelling guide: `data/labels/README.md`). Held back: `data/labels/stat
 
 ## Training
 {m["epochs"]} epochs ({m["steps"]} steps), batch {m["batch_size"]}, AdamW lr {m["learning_rate"]} (encoder) /
-{m["head_learning_rate"]} (linear), 10% linear warmup then linear decay, cross-entropy with sqrt inverse-frequency
-class weights, label smoothing {m["label_smoothing"]}, seed {m["seed"]}. Trained on 90% of the training rows;
-the other 10% (stratified dev split) chose the epoch shipped (best 5-way dev macro-F1 of
+{m["head_learning_rate"]} (linear), 10% linear warmup then linear decay, cross-entropy with sqrt
+inverse-frequency class weights, label smoothing {m["label_smoothing"]}, seed {m["seed"]}. Trained on 90% of
+the training rows; the other 10% (stratified dev split) chose the epoch shipped (best 5-way dev macro-F1 of
 {len(m["history"])}) and whether the "?" cue is on:
-`python scripts/train_kinds.py --dev --epochs {len(m["history"])} --layers {m["encoder_layers"] or 6} --out CKPT`, then
+`python scripts/train_kinds.py --dev --epochs {len(m["history"])} --layers {layers} --out CKPT`, then
 `python scripts/train_kinds.py --export CKPT --out models/statement-kind-finetuned`.
 Dev figures per epoch are in `head.json` (`metadata.history`).
 
@@ -340,7 +347,7 @@ Dev figures per epoch are in `head.json` (`metadata.history`).
 |---|---|
 | macro-F1 over pain_point / need / praise | {held["macro_f1_pain_need_praise"]:.3f} |
 | macro-F1, all 5 kinds | {held["macro_f1_5way"]:.3f} |
-| F1 pain_point / need / praise / question / other | {per["pain_point"]:.3f} / {per["need"]:.3f} / {per["praise"]:.3f} / {per["question"]:.3f} / {per["other"]:.3f} |
+| F1 pain_point / need / praise / question / other | {per_txt} |
 | pain_point recall | {held["pain_recall"]:.3f} |
 | pains called praise | {held["pain_as_praise"]:.3f} |
 
@@ -368,7 +375,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--dev", action="store_true", help="hold out 10%% of the training rows, score per epoch")
+    parser.add_argument(
+        "--dev", action="store_true", help="hold out 10%% of the training rows; keep the best epoch on them"
+    )
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--lr", type=float, default=5e-5)
