@@ -40,7 +40,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 from train_detector import COMPLAINTS_CSV, binary_scores, embed, load_complaints, load_labels  # noqa: E402
 from train_kinds import HELDBACK, goal_figures, load_genres, load_training  # noqa: E402
 
-from insightminer.detect import StatementKindDetector  # noqa: E402
+from insightminer.detect import StatementKindDetector, apply_question_cue  # noqa: E402
 from insightminer.schema import STATEMENT_KINDS  # noqa: E402
 
 DOC = REPO / "docs" / "benchmarks" / "detect.md"
@@ -75,18 +75,32 @@ def tfidf_lr():
     )
 
 
+def _kinds(detector: StatementKindDetector, probs: np.ndarray, texts: list[str], cue: bool) -> list[str]:
+    """Kinds from one model's probabilities, with or without its "?" cue (one encoder pass for both)."""
+    labels = detector.labels
+    keep_if = detector.cues_.get("question_mark", {}).get("keep_if") or {"pain_point": 0.8, "need": 0.8}
+    if not cue:
+        return [labels[i] for i in probs.argmax(1)]
+    chosen, _ = apply_question_cue(probs, texts, labels, keep_if)
+    return [labels[i] for i in chosen]
+
+
 def predict_all(texts: list[str], vectors: np.ndarray, peer) -> dict[str, list[str]]:
     """Kinds per text from every model compared (same texts, same order)."""
     new = StatementKindDetector(NEW_MODEL).load()
-    new_plain = StatementKindDetector(NEW_MODEL, use_cues=False).load()
     old = StatementKindDetector(OLD_MODEL).load()
-    old_plain = StatementKindDetector(OLD_MODEL, use_cues=False).load()
-    new_cue = "on" if new.cues_.get("question_mark", {}).get("enabled") else "off"
+    p_new, p_old = new.predict_proba(None, texts), old.predict_proba(vectors)
+    new_cue = bool(new.cues_.get("question_mark", {}).get("enabled"))
+    if len(texts) <= 1000 and [k for k, _ in new.predict(None, texts)] != _kinds(new, p_new, texts, new_cue):
+        raise SystemExit("bench and StatementKindDetector.predict disagree")  # the table is the product
+    other = "with" if not new_cue else "without"
     return {
-        f"fine-tuned encoder ({NEW_MODEL}, shipped: cue {new_cue})": [k for k, _ in new.predict(None, texts)],
-        "fine-tuned encoder, no '?' cue": [k for k, _ in new_plain.predict(None, texts)],
-        f"embedding head ({OLD_MODEL}: MiniLM + head + '?' cue)": [k for k, _ in old.predict(vectors, texts)],
-        "embedding head, no '?' cue": [k for k, _ in old_plain.predict(vectors, texts)],
+        f"fine-tuned encoder ({NEW_MODEL}, shipped: cue {'on' if new_cue else 'off'})": _kinds(
+            new, p_new, texts, new_cue
+        ),
+        f"fine-tuned encoder, {other} '?' cue": _kinds(new, p_new, texts, not new_cue),
+        f"embedding head ({OLD_MODEL}: MiniLM + head + '?' cue)": _kinds(old, p_old, texts, True),
+        "embedding head, no '?' cue": _kinds(old, p_old, texts, False),
         "peer: TF-IDF + LR, same training rows": list(peer.predict(texts)),
     }
 
@@ -187,6 +201,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DOC)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="torch threads")
     parser.add_argument("--no-speed", action="store_true", help="skip the `kinds` command timing")
+    parser.add_argument(
+        "--complaints",
+        type=Path,
+        default=COMPLAINTS_CSV,
+        help="complaints-data.csv (default: ../shared/eval/complaints-twitter beside the repo)",
+    )
     args = parser.parse_args(argv)
 
     import torch
@@ -208,8 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"by genre, {new_name}:\n{genres_new}\n")
 
     tw_txt, speed_txt = "(not run: ../shared/eval/complaints-twitter is absent)", ""
-    if COMPLAINTS_CSV.is_file():
-        tweets, gold = load_complaints()
+    if args.complaints.is_file():
+        tweets, gold = load_complaints(args.complaints)
         tw_preds = predict_all(tweets, embed(tweets), peer)
         tw_txt = twitter_table(gold, tw_preds, tweets)
         dist = {k: tw_preds[new_name].count(k) for k in STATEMENT_KINDS}

@@ -201,6 +201,7 @@ def save(
         "training_data": [str(p.relative_to(REPO)) for p in TRAIN_FILES],
         "n_train": len(fit_texts),
         "epochs": args.epochs,
+        "epochs_planned": args.epochs,  # the LR schedule's length; with --dev, "epochs" is the one kept
         "steps": best["steps"] if args.dev else step,
         "batch_size": args.batch,
         "learning_rate": args.lr,
@@ -302,6 +303,7 @@ def model_card(m: dict, held: dict) -> str:
     )
     cue = m["cues"]["question_mark"]
     layers = m["encoder_layers"] or 6
+    planned = m.get("epochs_planned", m["epochs"])
     per_txt = " / ".join(f"{per[k]:.3f}" for k in STATEMENT_KINDS)
     cue_txt = (
         f'on: a statement ending in "?" becomes `question` unless the model says `pain_point` or `need` '
@@ -332,12 +334,12 @@ project (labelling guide: `data/labels/README.md`). Held back: `data/labels/stat
 ({held["n"]} statements, written in a separate batch, never trained on or used for a choice).
 
 ## Training
-{m["epochs"]} epochs ({m["steps"]} steps), batch {m["batch_size"]}, AdamW lr {m["learning_rate"]} (encoder) /
-{m["head_learning_rate"]} (linear), 10% linear warmup then linear decay, cross-entropy with sqrt
-inverse-frequency class weights, label smoothing {m["label_smoothing"]}, seed {m["seed"]}. Trained on 90% of
-the training rows; the other 10% (stratified dev split) chose the epoch shipped (best 5-way dev macro-F1 of
-{len(m["history"])}) and whether the "?" cue is on:
-`python scripts/train_kinds.py --dev --epochs {len(m["history"])} --layers {layers} --out CKPT`, then
+Epoch {m["epochs"]} of {planned} kept ({m["steps"]} steps), batch {m["batch_size"]}, AdamW lr
+{m["learning_rate"]} (encoder) / {m["head_learning_rate"]} (linear), 10% linear warmup then linear decay,
+cross-entropy with sqrt inverse-frequency class weights, label smoothing {m["label_smoothing"]}, seed
+{m["seed"]}. Trained on 90% of the training rows; the other 10% (stratified dev split) chose the epoch
+shipped (best 5-way dev macro-F1) and whether the "?" cue is on:
+`python scripts/train_kinds.py --dev --epochs {planned} --layers {layers} --out CKPT`, then
 `python scripts/train_kinds.py --export CKPT --out models/statement-kind-finetuned`.
 Dev figures per epoch are in `head.json` (`metadata.history`).
 

@@ -150,7 +150,9 @@ def test_model_files_are_safetensors_and_json_not_pickle(name):
     assert not [n for n in names if n.endswith((".pkl", ".pickle", ".pt", ".bin", ".joblib"))]
     for weights in [n for n in names if n.endswith(".safetensors")]:
         raw = (folder / weights).read_bytes()
-        assert not raw.startswith(b"\x80")  # a pickle stream starts with the PROTO opcode
+        # A pickle stream starts with the PROTO opcode 0x80 and a protocol byte 2-5 (a safetensors
+        # header of 128 bytes also starts with 0x80, followed by 0x00).
+        assert not (raw[0] == 0x80 and 2 <= raw[1] <= 5)
         header_len = int.from_bytes(raw[:8], "little")  # safetensors: u64 header size, then JSON header
         assert json.loads(raw[8 : 8 + header_len])
     config = json.loads((folder / "head.json").read_text(encoding="utf-8"))
