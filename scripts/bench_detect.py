@@ -303,7 +303,7 @@ The labels are "breach of expectation", so a tweet asking a brand a pain questio
   called praise down) at lower precision: it also calls `pain_point` tweets that mention a problem or
   mishap with no company at fault (a coffee brewer broken in a move, a car in for a repair, "shouldn't I
   have access to ...?"), which the annotators did not count as complaints (55 of the first 300
-  non-complaints, read by hand).
+  non-complaints; 14 of those read).
 - The "?" cue: its setting was chosen on the fine-tuned model's 10% dev split (see the model card), where
   it did not beat the model alone; the "with '?' cue" rows show it would also lower held-back and
   Twitter figures (pain questions such as "when will my card arrive?" are pains).
