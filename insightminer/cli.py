@@ -346,6 +346,29 @@ def motivators(
     console.print(f"{rows} rows -> {out}")
 
 
+@app.command()
+def kinds(
+    input_csv: Annotated[Path, typer.Argument(help="CSV with a text column.")],
+    text_column: Annotated[str, typer.Option(help="Column holding the text.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output CSV.")],
+    model: Annotated[
+        str,
+        typer.Option(help="Statement-kind model name (models/) or path; the default is what `run` uses."),
+    ] = "statement-kind-finetuned",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Add statement-kind columns (kind, kind_score) to every row of a CSV.
+
+    Kinds: pain_point, need, praise, question, other.
+    """
+    from insightminer.detect import StatementKindDetector, annotate_csv_kinds
+
+    detector = StatementKindDetector(model).load()
+    embedder = _embedder_for(detector.embedding_model) if detector.needs_embeddings else None
+    rows = annotate_csv_kinds(input_csv, text_column, out, detector, embedder, progress=not quiet)
+    console.print(f"{rows} rows -> {out}")
+
+
 @app.command("train-classifier")
 def train_classifier(
     labels_csv: Annotated[Path, typer.Argument(help="CSV of labelled statements.")],

@@ -20,7 +20,7 @@ class Config:
 
     # models (names resolve offline; any Hugging Face id or local path works where reachable)
     embedding_model: str = "all-MiniLM-L6-v2"
-    statement_model: str = "statement-kind"
+    statement_model: str = "statement-kind-finetuned"
     # MiniLM head + TF-IDF blend: reuses the run's embeddings. "emotions-finetuned" is more accurate
     # (dev macro-F1 0.551 vs 0.507, Ekman 0.643 vs 0.589) but runs a second encoder over every statement.
     emotion_model: str = "emotions-hybrid"

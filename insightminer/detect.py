@@ -1,25 +1,34 @@
 """Detect stage: label each customer statement as a pain point, need, praise, question or other.
 
-A small trained head (``insightminer.heads.EmbeddingClassifier``) on sentence embeddings does the
-work; one cheap, explainable text cue corrects it where cross-validation showed it helps: a statement
-that ends in "?" is a question, unless the head is confident it is a complaint or a request phrased as
-a question ("Why does it take three clicks to log a call?", "Could you add a bulk delete?").
-The cue's settings travel with the head, in ``head.json`` under ``metadata.cues``.
+Two kinds of shipped model load here, both offline and pickle-free:
+
+- ``models/statement-kind-finetuned/`` (the default): MiniLM fine-tuned end to end with a softmax
+  layer over the five kinds. It runs its own encoder (the one class that also runs
+  ``emotions-finetuned``), so it reads the statement texts and ignores the embeddings passed in.
+- ``models/statement-kind/``: a small head (``insightminer.heads.EmbeddingClassifier``) on the
+  pipeline's sentence embeddings.
+
+Either may carry one cheap, explainable text cue, kept only where it measured better: a statement that
+ends in "?" is a question, unless the model is confident it is a complaint or a request phrased as a
+question ("Why does it take three clicks to log a call?", "Could you add a bulk delete?").
+The cue's settings travel with the model, in ``head.json`` under ``metadata.cues``.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from insightminer.csv_annotate import annotate_csv
 from insightminer.heads import EmbeddingClassifier
 from insightminer.model_registry import resolve_head
 from insightminer.schema import STATEMENT_KINDS, Statement
 
-DEFAULT_DETECTOR_MODEL = "statement-kind"
+DEFAULT_DETECTOR_MODEL = "statement-kind-finetuned"
 
 #: Used when a head carries no cue settings of its own: the rule measured in CV (see the model card).
 DEFAULT_CUES: dict[str, Any] = {
@@ -63,59 +72,97 @@ def apply_question_cue(
 
 
 class StatementKindDetector:
-    """Classify statements into ``STATEMENT_KINDS`` from their embeddings and text.
+    """Classify statements into ``STATEMENT_KINDS`` from their text (and embeddings, for a head).
 
     Parameters
     ----------
     model:
-        A head name under ``models/`` (default ``"statement-kind"``) or a folder path holding
-        ``head.safetensors`` + ``head.json``.
+        A model name under ``models/`` (default ``"statement-kind-finetuned"``; ``"statement-kind"`` is
+        the embedding head) or a folder path holding ``head.json`` (+ weights).
     use_cues:
-        Apply the text cues stored with the head (default True). False gives the head alone.
+        Apply the text cues stored with the model (default True). False gives the model alone.
     """
 
     def __init__(self, model: str = DEFAULT_DETECTOR_MODEL, use_cues: bool = True):
         self.model = model
         self.use_cues = use_cues
         self.head_: EmbeddingClassifier | None = None
+        self.encoder_: Any = None
         self.path_: Path | None = None
         self.cues_: dict[str, Any] = {}
+        self.labels_: list[str] = []
+        self.embedding_model_: str = ""
 
     def load(self) -> StatementKindDetector:
-        """Load the head (safetensors + JSON, never pickle); checks its labels are the statement kinds."""
+        """Load the model (safetensors + JSON, never pickle); checks its labels are the statement kinds."""
+        from insightminer.emotions import FINETUNED_KIND, _FinetunedEncoder
+
         path = resolve_head(self.model)
-        head = EmbeddingClassifier.load(path)
-        if sorted(head.labels) != sorted(STATEMENT_KINDS):
+        config_path = path / "head.json"
+        if not config_path.is_file():
+            raise FileNotFoundError(f"{path} has no head.json: not an insightminer statement-kind model")
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+        labels = list(config.get("labels", ()))
+        if sorted(labels) != sorted(STATEMENT_KINDS):
             raise ValueError(
-                f"The head at {path} predicts {head.labels}, not the statement kinds {list(STATEMENT_KINDS)}."
+                f"The model at {path} predicts {labels}, not the statement kinds {list(STATEMENT_KINDS)}."
             )
-        if head.multi_label:
+        if config.get("multi_label"):
             raise ValueError(
-                f"The head at {path} is multi-label; the statement-kind detector needs one label."
+                f"The model at {path} is multi-label; the statement-kind detector needs one label."
             )
-        self.head_ = head
+        if config.get("kind") == FINETUNED_KIND:
+            self.encoder_, self.head_ = _FinetunedEncoder(path, config), None
+            metadata = config.get("metadata", {})
+            self.embedding_model_ = config.get("embedding_model", "all-MiniLM-L6-v2")
+        else:
+            self.head_, self.encoder_ = EmbeddingClassifier.load(path), None
+            metadata = self.head_.metadata_
+            self.embedding_model_ = self.head_.embedding_model
+        self.labels_ = labels
         self.path_ = path
-        self.cues_ = head.metadata_.get("cues", DEFAULT_CUES)
+        self.cues_ = metadata.get("cues", DEFAULT_CUES)
         return self
 
-    def _ensure_loaded(self) -> EmbeddingClassifier:
-        if self.head_ is None:
+    def _ensure_loaded(self) -> None:
+        if not self.labels_:
             self.load()
-        assert self.head_ is not None
-        return self.head_
 
     @property
     def embedding_model(self) -> str:
-        """The embedding model the head was trained on; the pipeline's embedder must match it."""
-        return self._ensure_loaded().embedding_model
+        """The embedding model a head was trained on (the pipeline's embedder must match it).
+
+        A fine-tuned model reads texts, not embeddings; it names the base it was fine-tuned from.
+        """
+        self._ensure_loaded()
+        return self.embedding_model_
+
+    @property
+    def needs_embeddings(self) -> bool:
+        """False for a fine-tuned model: it ignores the embeddings passed to ``predict``."""
+        self._ensure_loaded()
+        return self.head_ is not None
 
     @property
     def labels(self) -> list[str]:
-        return list(self._ensure_loaded().labels)
+        self._ensure_loaded()
+        return list(self.labels_)
 
-    def predict_proba(self, embeddings: np.ndarray) -> np.ndarray:
-        """Head probabilities per kind (columns in ``self.labels`` order), before any text cue."""
-        head = self._ensure_loaded()
+    def predict_proba(self, embeddings: np.ndarray | None, texts: Sequence[str] | None = None) -> np.ndarray:
+        """Probabilities per kind (columns in ``self.labels`` order), before any text cue.
+
+        A head needs ``embeddings``; a fine-tuned model needs ``texts``.
+        """
+        self._ensure_loaded()
+        if self.encoder_ is not None:
+            if texts is None:
+                raise ValueError(f"the statement-kind model {self.model!r} reads texts: pass texts")
+            texts = list(texts)
+            if not texts:
+                return np.zeros((0, len(self.labels_)), dtype=np.float32)
+            return self.encoder_.predict_proba(texts)
+        head = self.head_
+        assert head is not None
         X = np.asarray(embeddings, dtype=np.float32)
         if X.ndim != 2:
             raise ValueError(f"embeddings must be a 2-D array (n_statements, dim), got shape {X.shape}")
@@ -126,13 +173,17 @@ class StatementKindDetector:
             )
         return head.predict_proba(X)
 
-    def predict(self, embeddings: np.ndarray, texts: list[str]) -> list[tuple[str, float]]:
-        """(kind, probability) per statement, in input order."""
-        if len(embeddings) != len(texts):
+    def predict(self, embeddings: np.ndarray | None, texts: list[str]) -> list[tuple[str, float]]:
+        """(kind, probability) per statement, in input order.
+
+        ``embeddings`` may be None for a fine-tuned model (it reads ``texts``); when given, their count
+        must match the texts either way.
+        """
+        if embeddings is not None and len(embeddings) != len(texts):
             raise ValueError(f"got {len(embeddings)} embeddings for {len(texts)} texts; they must match")
         if not texts:
             return []
-        probs = self.predict_proba(embeddings)
+        probs = self.predict_proba(embeddings, texts)
         labels = self.labels
         cue = self.cues_.get("question_mark", {}) if self.use_cues else {}
         if cue.get("enabled"):
@@ -150,3 +201,49 @@ class StatementKindDetector:
             statement.kind = kind
             statement.kind_score = score
         return statements
+
+
+#: Columns the `kinds` command adds to a CSV.
+KIND_COLUMNS: tuple[str, ...] = ("kind", "kind_score")
+
+
+def annotate_csv_kinds(
+    input_csv: Path,
+    text_column: str,
+    out_csv: Path,
+    detector: StatementKindDetector,
+    embedder: Any = None,
+    chunk_size: int = 512,  # a multiple of the encoder's batch size
+    progress: bool = False,
+) -> int:
+    """Copy input_csv to out_csv with ``kind`` and ``kind_score`` added; returns the rows written.
+
+    Input rows and columns keep their order (the shared CSV annotator); rows with an empty text get
+    empty cells. ``embedder`` is needed only by an embedding head. Texts are classified in chunks of
+    ``chunk_size`` so ``progress=True`` can show a bar (on stderr) over long inputs; results do not
+    depend on the chunking.
+    """
+    if detector.needs_embeddings and embedder is None:
+        raise ValueError(f"the statement-kind model {detector.model!r} reads embeddings: pass an embedder")
+
+    def predict(texts: list[str]) -> list[dict[str, Any]]:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        # Chunks cut from the length-sorted order (as the encoder batches it), so a chunk's batches are
+        # the batches one call over all texts would run: the scores do not depend on the chunking.
+        order = sorted(range(len(texts)), key=lambda i: (-len(texts[i]), i))
+        records: list[dict[str, Any]] = [{} for _ in texts]
+        show = progress and len(texts) > chunk_size
+        with Progress(console=Console(stderr=True), transient=True, disable=not show) as bar:
+            task = bar.add_task("classifying statements", total=len(texts))
+            for start in range(0, len(order), chunk_size):
+                rows = order[start : start + chunk_size]
+                chunk = [texts[i] for i in rows]
+                vectors = embedder.encode(chunk) if detector.needs_embeddings else None
+                for i, (kind, score) in zip(rows, detector.predict(vectors, chunk), strict=True):
+                    records[i] = {"kind": kind, "kind_score": float(score)}
+                bar.advance(task, len(chunk))
+        return records
+
+    return annotate_csv(input_csv, text_column, out_csv, predict, KIND_COLUMNS)

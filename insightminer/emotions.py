@@ -156,6 +156,8 @@ _SENTIMENT_OF = _label_to_group(SENTIMENT_MAPPING)
 class _FinetunedEncoder:
     """Fine-tuned MiniLM + mean pooling + linear layer, loaded from safetensors (no pickle).
 
+    ``head.json`` ``activation`` picks per-label sigmoids (multi-label, the default) or a softmax over
+    the labels (single-label models such as ``statement-kind-finetuned``).
     Weights may be stored in float16 (half the size on disk); they are computed in float32. (Dynamic
     int8 quantization was measured and rejected: its per-batch activation scale made a statement's
     top emotion depend on which statements shared its batch, for 2-8% of them.)
@@ -169,6 +171,9 @@ class _FinetunedEncoder:
         self.folder = folder
         self.max_seq_len = int(config.get("max_seq_len", 64))
         self.batch_size = int(config.get("batch_size", 32))
+        self.activation = str(config.get("activation", "sigmoid"))
+        if self.activation not in ("sigmoid", "softmax"):
+            raise ValueError(f"{folder}/head.json: unknown activation {self.activation!r}")
         self.tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
         self.encoder = AutoModel.from_pretrained(
             str(folder),
@@ -203,7 +208,9 @@ class _FinetunedEncoder:
                 hidden = self.encoder(**batch).last_hidden_state
                 mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
                 pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-                out[rows] = torch.sigmoid(self.linear(pooled)).numpy()
+                logits = self.linear(pooled)
+                act = torch.softmax(logits, -1) if self.activation == "softmax" else torch.sigmoid(logits)
+                out[rows] = act.numpy()
         return out
 
 

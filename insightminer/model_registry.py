@@ -59,6 +59,7 @@ MANIFEST_NAME = "manifest.json"
 # What each shipped model does, for people reading the manifest or `insightminer models`.
 MODEL_TASKS = {
     "statement-kind": "statement kind: pain_point / need / praise / question / other",
+    "statement-kind-finetuned": "statement kind (default): 4-layer MiniLM encoder fine-tuned end to end",
     "emotions": "GoEmotions 27 emotions + neutral (multi-label) on MiniLM embeddings",
     "emotions-hybrid": "GoEmotions 28 labels: MiniLM-embedding head blended with TF-IDF + LR",
     "emotions-finetuned": "GoEmotions 28 labels: 4-layer MiniLM encoder fine-tuned end to end",
@@ -73,6 +74,9 @@ _FIGURES = {
     "dev_sentiment_macro_f1": "goemotions_dev_sentiment_macro_f1",
     "cv.macro_f1_head_cue": "cv_macro_f1",
     "training_data.cv.macro_f1": "cv_macro_f1",
+    "heldback.macro_f1_pain_need_praise": "heldback_macro_f1_pain_need_praise",
+    "heldback.pain_recall": "heldback_pain_recall",
+    "heldback.pain_as_praise": "heldback_pains_called_praise",
 }
 
 

@@ -48,8 +48,9 @@ def load_labels(path: Path = LABELS_CSV) -> tuple[list[str], list[str]]:
     seen: set[str] = set()
     with path.open(encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
-        if reader.fieldnames != ["text", "label"]:
-            raise ValueError(f"{path}: expected header text,label, got {reader.fieldnames}")
+        # text,label first; later columns (e.g. genre) are descriptive and ignored here.
+        if (reader.fieldnames or [])[:2] != ["text", "label"]:
+            raise ValueError(f"{path}: expected a header starting text,label, got {reader.fieldnames}")
         for line_no, row in enumerate(reader, start=2):
             text, label = (row["text"] or "").strip(), (row["label"] or "").strip()
             if not text:
@@ -304,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
 
         tweets, gold = load_complaints()
         detector = StatementKindDetector()
-        detector.head_, detector.cues_ = head, DEFAULT_CUES
+        detector.head_, detector.cues_, detector.labels_ = head, DEFAULT_CUES, list(head.labels)
         vectors = embed(tweets)
         kinds = [k for k, _ in detector.predict(vectors, tweets)]
         head_kinds = [STATEMENT_KINDS[i] for i in head.predict_proba(vectors).argmax(1)]

@@ -370,20 +370,33 @@ class FinetuneModel:
         pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
         return self.linear(self.dropout(pooled))
 
-    def predict_proba(self, texts: list[str], max_len: int, batch_size: int = 128) -> np.ndarray:
+    def predict_proba(
+        self, texts: list[str], max_len: int, batch_size: int = 128, activation: str = "sigmoid"
+    ) -> np.ndarray:
         import torch
 
         self.train(False)
+        act = (lambda z: torch.softmax(z, -1)) if activation == "softmax" else torch.sigmoid
         outs = []
         with torch.inference_mode():
             for start in range(0, len(texts), batch_size):
-                outs.append(torch.sigmoid(self.logits(texts[start : start + batch_size], max_len)).numpy())
+                outs.append(act(self.logits(texts[start : start + batch_size], max_len)).numpy())
         return np.concatenate(outs).astype(np.float32)
 
     def save(
-        self, folder: Path, thresholds: np.ndarray, max_len: int, metadata: dict, card: str | None
+        self,
+        folder: Path,
+        thresholds: np.ndarray,
+        max_len: int,
+        metadata: dict,
+        card: str | None,
+        labels: tuple[str, ...] = GOEMOTIONS_LABELS,
+        activation: str = "sigmoid",
     ) -> None:
-        """Encoder config + model.safetensors + tokenizer files + head.safetensors + head.json."""
+        """Encoder config + model.safetensors + tokenizer files + head.safetensors + head.json.
+
+        ``activation="softmax"`` saves a single-label model (one label per text, probabilities sum to 1).
+        """
         from safetensors.torch import save as st_save
 
         from insightminer.emotions import FINETUNED_KIND
@@ -397,8 +410,9 @@ class FinetuneModel:
         config = {
             "format_version": 1,
             "kind": FINETUNED_KIND,
-            "labels": list(GOEMOTIONS_LABELS),
-            "multi_label": True,
+            "labels": list(labels),
+            "multi_label": activation == "sigmoid",
+            "activation": activation,
             "embedding_model": "all-MiniLM-L6-v2",
             "base_model": "sentence-transformers/all-MiniLM-L6-v2",
             "pooling": "mean",
