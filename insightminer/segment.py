@@ -1,19 +1,20 @@
-"""Split customer turns into statements and drop backchannel and filler.
+"""Split customer turns into sentence statements and drop backchannel and filler.
 
-A statement is one sentence, with very short sentences joined to their neighbour so a quote
-keeps its point ("It's a nightmare." says little alone). Timestamps are interpolated inside a
-turn by character offset when the turn has a start and an end.
+A statement is one sentence (insightminer.sentences: abbreviations, decimals, ellipses, long
+unpunctuated speech-to-text runs cut on clause boundaries); a fragment joins its neighbour so a
+quote keeps its point ("It's a nightmare." says little alone), and backchannel ("Right.") is dropped.
+Each statement keeps its whole turn as ``context`` for the theme step. Timestamps come from word
+times when the source has them, else by character offset inside the turn.
 """
 
 from __future__ import annotations
 
 import re
 
-from insightminer.roles import assign_roles
-from insightminer.schema import Statement, Transcript
+from insightminer.roles import Team, assign_roles, parse_team
+from insightminer.schema import Statement, Transcript, Utterance
+from insightminer.sentences import sentence_spans
 
-# Sentence ends: . ! ? (or …) followed by space and an opening quote/capital/digit.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _FILLER_WORDS = {
     "yeah",
     "yes",
@@ -78,9 +79,8 @@ _LEADING_FILLER = re.compile(
 )
 _TOKEN = re.compile(r"[A-Za-z0-9'-]+")
 
+#: A sentence with fewer words (after leading filler) is a fragment: it joins a neighbour.
 MIN_STATEMENT_WORDS = 4
-SHORT_SENTENCE_WORDS = 6
-MAX_STATEMENT_WORDS = 60
 
 
 def is_backchannel(text: str) -> bool:
@@ -89,37 +89,67 @@ def is_backchannel(text: str) -> bool:
     return not tokens or all(t in _FILLER_WORDS for t in tokens)
 
 
-def split_sentences(text: str) -> list[str]:
-    parts = [p.strip() for p in _SENTENCE_END.split(text.strip())]
-    return [p for p in parts if p]
+def _word_times(utt: Utterance, text: str) -> list[tuple[float, float]] | None:
+    """(start, end) per whitespace word of ``text`` when the source has word timestamps.
+
+    The hook for speech-to-text with word times: an utterance may carry ``words``, a list of
+    objects or dicts with ``start`` and ``end``, one per word of its text. Used only when the counts agree.
+    """
+    words = getattr(utt, "words", None)
+    if not words:
+        return None
+    times = []
+    for w in words:
+        start = w.get("start") if isinstance(w, dict) else getattr(w, "start", None)
+        end = w.get("end") if isinstance(w, dict) else getattr(w, "end", None)
+        if start is None or end is None:
+            return None
+        times.append((float(start), float(end)))
+    return times if len(times) == len(text.split()) else None
 
 
-def _chunks(sentences: list[str]) -> list[str]:
-    """Join very short sentences to a neighbour; cut very long ones at commas."""
-    out: list[str] = []
-    for sentence in sentences:
+def _span_times(
+    utt: Utterance, text: str, a: int, b: int, words: list[tuple[float, float]] | None
+) -> tuple[float | None, float | None]:
+    """Start and end of text[a:b]: from word times when known, else by character share of the turn."""
+    if words is not None:
+        first = len(text[:a].split())
+        last = max(first, len(text[:b].split()) - 1)
+        return round(words[first][0], 2), round(words[min(last, len(words) - 1)][1], 2)
+    if utt.start is None or utt.end is None or utt.end <= utt.start or not text:
+        return utt.start, utt.end
+    span = utt.end - utt.start
+    return round(utt.start + span * a / len(text), 2), round(
+        min(utt.end, utt.start + span * b / len(text)), 2
+    )
+
+
+def _content_words(sentence: str) -> int:
+    return len(_TOKEN.findall(_LEADING_FILLER.sub("", sentence)))
+
+
+def statement_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of a turn's statements: one per sentence, backchannel dropped.
+
+    A fragment (under MIN_STATEMENT_WORDS words: "and every week.", "It's a nightmare.") attaches to
+    the sentence before it in the turn, or to the one after it when it opens the turn; a lone
+    "Right." or "Yeah, exactly." is backchannel and is dropped.
+    """
+    groups: list[list[int]] = []
+    pending: int | None = None  # start of a fragment that opens the turn
+    for a, b in sentence_spans(text):
+        sentence = text[a:b]
         if is_backchannel(sentence):
             continue
-        words = sentence.split()
-        if len(words) > MAX_STATEMENT_WORDS:
-            pieces, current = [], []
-            for word in words:
-                current.append(word)
-                if len(current) >= MAX_STATEMENT_WORDS // 2 and word.endswith((",", ";", ":")):
-                    pieces.append(" ".join(current))
-                    current = []
-            if current:
-                pieces.append(" ".join(current))
-            out.extend(pieces)
-        elif out and len(words) < SHORT_SENTENCE_WORDS and len(out[-1].split()) < MAX_STATEMENT_WORDS:
-            out[-1] = f"{out[-1]} {sentence}"
-        else:
-            out.append(sentence)
-    # A short first sentence joins the one after it.
-    if len(out) > 1 and len(out[0].split()) < SHORT_SENTENCE_WORDS:
-        out[1] = f"{out[0]} {out[1]}"
-        out.pop(0)
-    return out
+        if _content_words(sentence) < MIN_STATEMENT_WORDS:
+            if groups:
+                groups[-1][1] = b
+            elif pending is None:
+                pending = a
+            continue
+        groups.append([pending if pending is not None else a, b])
+        pending = None
+    return [(a, b) for a, b in groups]
 
 
 def segment_transcript(
@@ -127,28 +157,25 @@ def segment_transcript(
     customer_speakers: list[str] | None = None,
     interviewer_speakers: list[str] | None = None,
     roles: tuple[str, ...] = ("customer",),
+    team: Team | list[str] | None = None,
 ) -> list[Statement]:
-    """Assign roles, then cut the turns of the wanted roles into statements."""
-    assign_roles(transcript, customer_speakers, interviewer_speakers)
+    """Assign roles, then cut the turns of the wanted roles into sentence statements.
+
+    ``team`` is a Team or Config.team's entries (names / e-mails of the seller's or researcher's people).
+    Each statement keeps its turn: ``turn_index`` and ``context`` (the whole turn's text).
+    """
+    if team is not None and not isinstance(team, Team):
+        team = parse_team(team)
+    assign_roles(transcript, customer_speakers, interviewer_speakers, team)
     statements: list[Statement] = []
     for turn_index, utt in enumerate(transcript.utterances):
         if utt.role not in roles or is_backchannel(utt.text):
             continue
         text = re.sub(r"\s+", " ", utt.text).strip()
-        pieces = _chunks(split_sentences(text))
-        cursor = 0
-        for k, piece in enumerate(pieces):
-            clean = _LEADING_FILLER.sub("", piece).strip()
-            if len(_TOKEN.findall(clean)) < MIN_STATEMENT_WORDS:
-                continue
-            start, end = utt.start, utt.end
-            offset = text.find(piece.split()[0], cursor)
-            if offset >= 0:
-                cursor = offset
-            if utt.start is not None and utt.end is not None and utt.end > utt.start and text:
-                span = utt.end - utt.start
-                start = round(utt.start + span * cursor / len(text), 2)
-                end = round(min(utt.end, utt.start + span * (cursor + len(piece)) / len(text)), 2)
+        words = _word_times(utt, text)
+        for k, (a, b) in enumerate(statement_spans(text)):
+            clean = _LEADING_FILLER.sub("", text[a:b]).strip()
+            start, end = _span_times(utt, text, a, b, words)
             statements.append(
                 Statement(
                     statement_id=f"{transcript.doc_id}:{turn_index}:{k}",
@@ -160,6 +187,7 @@ def segment_transcript(
                     end=end,
                     turn_index=turn_index,
                     metadata=dict(transcript.metadata),
+                    context=text,
                 )
             )
     return statements
