@@ -80,6 +80,8 @@ _LEADING_FILLER = re.compile(
 _TOKEN = re.compile(r"[A-Za-z0-9'-]+")
 
 #: A sentence with fewer words (after leading filler) is a fragment: it joins a neighbour.
+FRAGMENT_WORDS = 5
+#: A statement has at least this many words.
 MIN_STATEMENT_WORDS = 4
 
 
@@ -128,28 +130,31 @@ def _content_words(sentence: str) -> int:
     return len(_TOKEN.findall(_LEADING_FILLER.sub("", sentence)))
 
 
-def statement_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of a turn's statements: one per sentence, backchannel dropped.
+def statement_spans(text: str) -> list[list[tuple[int, int]]]:
+    """The sentence spans of each statement of a turn, backchannel dropped.
 
-    A fragment (under MIN_STATEMENT_WORDS words: "and every week.", "It's a nightmare.") attaches to
-    the sentence before it in the turn, or to the one after it when it opens the turn; a lone
-    "Right." or "Yeah, exactly." is backchannel and is dropped.
+    A fragment (under FRAGMENT_WORDS words: "and every week.", "It's a nightmare.") joins the
+    sentence before it in the turn, or the one after it when it opens the turn; a lone "Right." or
+    "Yeah, exactly." is backchannel and is dropped. A turn that is one short sentence stays a
+    statement when it has MIN_STATEMENT_WORDS words ("Pricing is too high.").
     """
-    groups: list[list[int]] = []
-    pending: int | None = None  # start of a fragment that opens the turn
+    groups: list[list[tuple[int, int]]] = []
+    pending: list[tuple[int, int]] = []  # fragments that open the turn
     for a, b in sentence_spans(text):
         sentence = text[a:b]
         if is_backchannel(sentence):
             continue
-        if _content_words(sentence) < MIN_STATEMENT_WORDS:
+        if _content_words(sentence) < FRAGMENT_WORDS:
             if groups:
-                groups[-1][1] = b
-            elif pending is None:
-                pending = a
+                groups[-1].append((a, b))
+            else:
+                pending.append((a, b))
             continue
-        groups.append([pending if pending is not None else a, b])
-        pending = None
-    return [(a, b) for a, b in groups]
+        groups.append([*pending, (a, b)])
+        pending = []
+    if pending and not groups and sum(_content_words(text[a:b]) for a, b in pending) >= MIN_STATEMENT_WORDS:
+        groups.append(pending)
+    return groups
 
 
 def segment_transcript(
@@ -173,9 +178,12 @@ def segment_transcript(
             continue
         text = re.sub(r"\s+", " ", utt.text).strip()
         words = _word_times(utt, text)
-        for k, (a, b) in enumerate(statement_spans(text)):
-            clean = _LEADING_FILLER.sub("", text[a:b]).strip()
-            start, end = _span_times(utt, text, a, b, words)
+        for k, spans in enumerate(statement_spans(text)):
+            # leading filler goes only at the statement's start ("So that was the trigger." attached stays)
+            clean = " ".join(
+                [_LEADING_FILLER.sub("", text[slice(*spans[0])]).strip()] + [text[a:b] for a, b in spans[1:]]
+            )
+            start, end = _span_times(utt, text, spans[0][0], spans[-1][1], words)
             statements.append(
                 Statement(
                     statement_id=f"{transcript.doc_id}:{turn_index}:{k}",
