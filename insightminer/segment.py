@@ -83,6 +83,11 @@ _TOKEN = re.compile(r"[A-Za-z0-9'-]+")
 FRAGMENT_WORDS = 5
 #: A statement has at least this many words.
 MIN_STATEMENT_WORDS = 4
+#: Words that open a sentence leaning on the one before it.
+_LEANING_WORDS = frozenset(
+    "and or but so that this these those it it's its which even also plus then like because especially "
+    "not just same".split()
+)
 
 
 def is_backchannel(text: str) -> bool:
@@ -130,10 +135,19 @@ def _content_words(sentence: str) -> int:
     return len(_TOKEN.findall(_LEADING_FILLER.sub("", sentence)))
 
 
+def _is_fragment(sentence: str) -> bool:
+    """Too short to stand alone: under MIN_STATEMENT_WORDS words, or under FRAGMENT_WORDS and
+    leaning on the sentence before ("And every week.", "That was the trigger.", "Even a simple list.")."""
+    tokens = _TOKEN.findall(_LEADING_FILLER.sub("", sentence))
+    if len(tokens) < MIN_STATEMENT_WORDS:
+        return True
+    return len(tokens) < FRAGMENT_WORDS and tokens[0].lower() in _LEANING_WORDS
+
+
 def statement_spans(text: str) -> list[list[tuple[int, int]]]:
     """The sentence spans of each statement of a turn, backchannel dropped.
 
-    A fragment (under FRAGMENT_WORDS words: "and every week.", "It's a nightmare.") joins the
+    A fragment (see _is_fragment: "and every week.", "It's a nightmare.") joins the
     sentence before it in the turn, or the one after it when it opens the turn; a lone "Right." or
     "Yeah, exactly." is backchannel and is dropped. A turn that is one short sentence stays a
     statement when it has MIN_STATEMENT_WORDS words ("Pricing is too high.").
@@ -144,7 +158,7 @@ def statement_spans(text: str) -> list[list[tuple[int, int]]]:
         sentence = text[a:b]
         if is_backchannel(sentence):
             continue
-        if _content_words(sentence) < FRAGMENT_WORDS:
+        if _is_fragment(sentence):
             if groups:
                 groups[-1].append((a, b))
             else:
