@@ -260,8 +260,8 @@ def role_from_label(speaker: str) -> str:
 _DISCOVERY = re.compile(
     r"\b(tell me|walk me through|how do (you|they|people)|how does (your|the) team|what (does|did) .{1,40}"
     r"look like|what happens (when|if|to)|how (long|often|many|much time)|who (decides|maintains|else|does)|"
-    r"what (made|prompted|is prompting|'s prompting|'s driving|is driving|would)|what'?s (been|going on|"
-    r"happening)|can you (tell|walk|describe|say more)|could you (tell|walk|start)|how did that|"
+    r"what (made|prompted|is prompting|is driving|would)|what'?s (been|going on|happening|prompting|"
+    r"driving)|can you (tell|walk|describe|say more)|could you (tell|walk|start)|how did that|"
     r"what do you|why do you|when did you|do you (use|have to|ever)|where would you)\b",
     re.IGNORECASE,
 )
@@ -341,6 +341,19 @@ def _is_question(text: str) -> bool:
     return "?" in text or bool(_DISCOVERY.match(text.strip()))
 
 
+def _speaker_runs(transcript: Transcript) -> list[tuple[str, str]]:
+    """(speaker, text) per turn: consecutive utterances of one speaker joined (subtitle cues,
+    one-row-per-sentence exports), so rates are per turn whatever the source's granularity."""
+    runs: list[tuple[str, str]] = []
+    for utt in transcript.utterances:
+        text = utt.text.strip()
+        if runs and runs[-1][0] == utt.speaker:
+            runs[-1] = (utt.speaker, f"{runs[-1][1]} {text}")
+        elif text:
+            runs.append((utt.speaker, text))
+    return runs
+
+
 def speaker_profiles(transcript: Transcript) -> dict[str, SpeakerProfile]:
     """Per-speaker rates of the cues above, over turns of at least three words."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -351,14 +364,13 @@ def speaker_profiles(transcript: Transcript) -> dict[str, SpeakerProfile]:
         if tokens and not _GENERIC_LABEL.match(s.strip()) and len(tokens[0]) > 1:
             first_names[s] = tokens[0]
     introduced: set[str] = set()
-    for utt in transcript.utterances:
-        tokens = [t.lower() for t in _WORD.findall(utt.text)]
+    for speaker, text in _speaker_runs(transcript):
+        tokens = [t.lower() for t in _WORD.findall(text)]
         if len(tokens) < 3:  # backchannel says nothing about the role
             continue
-        c = counts[utt.speaker]
+        c = counts[speaker]
         c["turns"] += 1
         c["words"] += len(tokens)
-        text = utt.text.strip()
         questions = [q for q in _SENTENCE.findall(text) if q.strip().endswith("?")]
         if questions or _DISCOVERY.match(text):
             c["questions"] += 1
@@ -375,7 +387,7 @@ def speaker_profiles(transcript: Transcript) -> dict[str, SpeakerProfile]:
         c["first"] += sum(t in _FIRST_PERSON for t in tokens)
         folded = fold(text)
         for other, first in first_names.items():
-            if other == utt.speaker or not re.search(rf"\b{re.escape(first)}\b", folded):
+            if other == speaker or not re.search(rf"\b{re.escape(first)}\b", folded):
                 continue
             for sentence in _SENTENCE.findall(folded):
                 if re.search(rf"\b{re.escape(first)}\b", sentence) and _COLLEAGUE.search(sentence):

@@ -10,6 +10,7 @@ times when the source has them, else by character offset inside the turn.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from insightminer.roles import Team, assign_roles, parse_team
 from insightminer.schema import Statement, Transcript, Utterance
@@ -115,20 +116,56 @@ def _word_times(utt: Utterance, text: str) -> list[tuple[float, float]] | None:
     return times if len(times) == len(text.split()) else None
 
 
-def _span_times(
-    utt: Utterance, text: str, a: int, b: int, words: list[tuple[float, float]] | None
-) -> tuple[float | None, float | None]:
-    """Start and end of text[a:b]: from word times when known, else by character share of the turn."""
-    if words is not None:
-        first = len(text[:a].split())
-        last = max(first, len(text[:b].split()) - 1)
-        return round(words[first][0], 2), round(words[min(last, len(words) - 1)][1], 2)
-    if utt.start is None or utt.end is None or utt.end <= utt.start or not text:
-        return utt.start, utt.end
-    span = utt.end - utt.start
-    return round(utt.start + span * a / len(text), 2), round(
-        min(utt.end, utt.start + span * b / len(text)), 2
-    )
+@dataclass
+class _Turn:
+    """Consecutive utterances of one speaker (subtitle cues, one-row-per-sentence CSV exports) as one
+    text, with each utterance's character offset so statement times map back to the right one."""
+
+    index: int  # the index of the turn's first utterance
+    indices: list[int]  # each utterance's index in the transcript
+    utterances: list[Utterance]
+    texts: list[str]
+    offsets: list[int]
+    text: str
+
+    def utterance_at(self, pos: int, end: bool = False) -> int:
+        """Position in ``utterances`` of the utterance holding character ``pos`` of the turn's text."""
+        i = max(k for k, o in enumerate(self.offsets) if o <= pos or k == 0)
+        if end and i > 0 and pos <= self.offsets[i]:
+            i -= 1  # the end of a span that stops exactly where the next utterance starts
+        return i
+
+    def time_at(self, pos: int, end: bool) -> float | None:
+        i = self.utterance_at(pos, end)
+        utt, text = self.utterances[i], self.texts[i]
+        local = min(max(pos - self.offsets[i], 0), len(text))
+        words = _word_times(utt, text)
+        if words is not None:
+            if end:
+                return round(words[max(len(text[:local].split()) - 1, 0)][1], 2)
+            return round(words[min(len(text[:local].split()), len(words) - 1)][0], 2)
+        if utt.start is None or utt.end is None or utt.end <= utt.start or not text:
+            return utt.end if end else utt.start
+        return round(utt.start + (utt.end - utt.start) * local / len(text), 2)
+
+
+def turns(transcript: Transcript) -> list[_Turn]:
+    """The transcript's turns: runs of consecutive utterances with the same speaker and role."""
+    out: list[_Turn] = []
+    for i, utt in enumerate(transcript.utterances):
+        text = re.sub(r"\s+", " ", utt.text).strip()
+        if not text:
+            continue
+        last = out[-1] if out else None
+        if last and last.utterances[-1].speaker == utt.speaker and last.utterances[-1].role == utt.role:
+            last.offsets.append(len(last.text) + 1)
+            last.text = f"{last.text} {text}"
+            last.utterances.append(utt)
+            last.indices.append(i)
+            last.texts.append(text)
+        else:
+            out.append(_Turn(i, [i], [utt], [text], [0], text))
+    return out
 
 
 def _content_words(sentence: str) -> int:
@@ -181,33 +218,38 @@ def segment_transcript(
     """Assign roles, then cut the turns of the wanted roles into sentence statements.
 
     ``team`` is a Team or Config.team's entries (names / e-mails of the seller's or researcher's people).
-    Each statement keeps its turn: ``turn_index`` and ``context`` (the whole turn's text).
+    A turn is a run of consecutive utterances of one speaker (subtitle cues of one long answer, a
+    one-row-per-sentence export), so a sentence cut across two cues is one sentence again. Each
+    statement keeps its turn: ``turn_index`` (the turn's first utterance) and ``context`` (its text).
     """
     if team is not None and not isinstance(team, Team):
         team = parse_team(team)
     assign_roles(transcript, customer_speakers, interviewer_speakers, team)
     statements: list[Statement] = []
-    for turn_index, utt in enumerate(transcript.utterances):
-        if utt.role not in roles or is_backchannel(utt.text):
+    for turn in turns(transcript):
+        speaker, role = turn.utterances[0].speaker, turn.utterances[0].role
+        if role not in roles:
             continue
-        text = re.sub(r"\s+", " ", utt.text).strip()
-        words = _word_times(utt, text)
-        for k, spans in enumerate(statement_spans(text)):
+        text = turn.text
+        per_utterance: dict[int, int] = {}
+        for spans in statement_spans(text):
+            # ids name the utterance a statement starts in, as they did before turns were joined
+            at = turn.indices[turn.utterance_at(spans[0][0])]
+            k = per_utterance.get(at, 0)
+            per_utterance[at] = k + 1
             # leading filler goes only at the statement's start ("So that was the trigger." attached stays)
-            clean = " ".join(
-                [_LEADING_FILLER.sub("", text[slice(*spans[0])]).strip()] + [text[a:b] for a, b in spans[1:]]
-            )
-            start, end = _span_times(utt, text, spans[0][0], spans[-1][1], words)
+            first = _LEADING_FILLER.sub("", text[slice(*spans[0])]).strip()
+            clean = " ".join([first] + [text[a:b] for a, b in spans[1:]])
             statements.append(
                 Statement(
-                    statement_id=f"{transcript.doc_id}:{turn_index}:{k}",
+                    statement_id=f"{transcript.doc_id}:{at}:{k}",
                     doc_id=transcript.doc_id,
-                    speaker=utt.speaker,
-                    role=utt.role,
+                    speaker=speaker,
+                    role=role,
                     text=clean[0].upper() + clean[1:] if clean[0].islower() else clean,
-                    start=start,
-                    end=end,
-                    turn_index=turn_index,
+                    start=turn.time_at(spans[0][0], end=False),
+                    end=turn.time_at(spans[-1][1], end=True),
+                    turn_index=turn.index,
                     metadata=dict(transcript.metadata),
                     context=text,
                 )

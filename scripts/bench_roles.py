@@ -1,8 +1,8 @@
 """Per-speaker role accuracy on multi-party calls: today's heuristic vs the new one, with and without --team.
 
-Reads data/fixtures/roles (dev/ for tuning, heldout/ never tuned on) and labels.json, and, when
-given, other folders of calls whose speakers have a known role (``--extra DIR``: transcripts whose
-labels or metadata already say the role are checked the same way via a ``roles.json`` beside them).
+Reads data/fixtures/roles (dev/ for tuning, heldout/ never tuned on) and labels.json, and, with
+``--study DIR`` (repeatable), a study folder laid out as data/fixtures/studies/NAME: ``interviews/``,
+``team.txt`` and ``truth.json`` with ``team`` and ``customers`` speaker lists per doc id.
 
 "Baseline" is the role code of an earlier commit (``--baseline-rev``, default: the last commit before
 multi-speaker roles), loaded from git, so the comparison is with what the project did, not a copy.
@@ -63,6 +63,19 @@ def _calls(root: Path) -> list[tuple[str, Transcript, dict[str, str], list[str]]
     return out
 
 
+def _study_calls(study: Path) -> list[tuple[str, Transcript, dict[str, str], list[str]]]:
+    truth = json.loads((study / "truth.json").read_text(encoding="utf-8"))
+    team_lines = (study / "team.txt").read_text(encoding="utf-8").splitlines()
+    transcripts, _ = ingest_paths([study / "interviews"])
+    out = []
+    for t in sorted(transcripts, key=lambda t: t.doc_id):
+        roles = {s: "interviewer" for s in truth["team"].get(t.doc_id, [])}
+        roles |= {s: "customer" for s in truth["customers"].get(t.doc_id, [])}
+        if roles:
+            out.append((f"{study.name}/{t.doc_id}", t, roles, team_lines))
+    return out
+
+
 def _score(pred: dict[str, str], truth: dict[str, str]) -> tuple[int, int, int, int]:
     """(correct speakers, speakers, team-side speakers called customer, team-side speakers)."""
     correct = sum(pred.get(s) == r for s, r in truth.items())
@@ -75,6 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "fixtures" / "roles")
     parser.add_argument("--baseline-rev", default=BASELINE_REV)
+    parser.add_argument("--study", type=Path, action="append", default=[], help="A study folder to score too.")
     parser.add_argument("--verbose", "-v", action="store_true", help="Print every wrong speaker.")
     args = parser.parse_args()
 
@@ -83,7 +97,8 @@ def main() -> None:
     totals: dict[tuple[str, str], list[int]] = {}
     team_matched: dict[str, int] = {}  # team-side speakers the team list itself (not the heuristic) found
     with tempfile.TemporaryDirectory() as tmp:
-        for rel, transcript, truth, team_lines in _calls(args.data):
+        calls = _calls(args.data) + [c for study in args.study for c in _study_calls(study)]
+        for rel, transcript, truth, team_lines in calls:
             split = rel.split("/")[0]
             team_file = Path(tmp) / "team.txt"
             team_file.write_text("\n".join(team_lines) + "\n", encoding="utf-8")
@@ -99,7 +114,8 @@ def main() -> None:
                         by_team = sum(r.source in ("team", "team-org") for r in decided.values())
                         team_matched[split] = team_matched.get(split, 0) + by_team
                 scores = _score(pred, truth)
-                for key in ((split, method), ("all", method)):
+                keys = [(split, method)] if split not in ("dev", "heldout") else [(split, method), ("all", method)]
+                for key in keys:
                     acc = totals.setdefault(key, [0, 0, 0, 0])
                     for i, v in enumerate(scores):
                         acc[i] += v
@@ -108,14 +124,15 @@ def main() -> None:
                         if pred.get(s) != r:
                             print(f"  {method:9s} {rel}: {s} -> {pred.get(s)} (true {r})")
     print(f"{'split':8s} {'method':10s} {'speaker accuracy':>18s} {'team-side called customer':>27s}")
-    for split in ("dev", "heldout", "all"):
+    splits = ["dev", "heldout", "all"] + [study.name for study in args.study]
+    for split in splits:
         for method in methods:
             if (split, method) not in totals:
                 continue
             c, n, leaked, team_n = totals[(split, method)]
             accuracy = f"{c:>8d}/{n:<3d} {c / n:6.3f}"
             print(f"{split:8s} {method:10s} {accuracy} {leaked:>15d}/{team_n:<3d} {leaked / team_n:6.3f}")
-    for split in ("dev", "heldout"):
+    for split in ["dev", "heldout"] + [study.name for study in args.study]:
         team_n = totals[(split, "new")][3]
         print(
             f"{split}: team-side speakers matched by the --team list (name / e-mail / suffix): "

@@ -118,6 +118,7 @@ def test_backchannel_drops_and_fragments_attach():
     texts = _texts(
         ("Customer", "Right."),
         ("Customer", "Yeah, exactly. The export breaks on large files. And every week. So."),
+        ("Interviewer", "What else?"),
         ("Customer", "Honestly? The approvals get stuck with the plant managers for days."),
     )
     assert texts == [
@@ -173,3 +174,20 @@ def test_statements_keep_their_turn_and_word_times_when_known():
     turn.role = "unknown"
     first, second = segment_transcript(t)
     assert (first.start, first.end) == (10.0, 14.5) and (second.start, second.end) == (15.0, 22.5)
+
+
+def test_a_sentence_cut_across_two_cues_is_one_statement_with_both_times():
+    t = Transcript(
+        "d4",
+        "m",
+        [
+            Utterance("Interviewer", "What goes wrong?", 0.0, 2.0),
+            Utterance("Customer", "The sync posts every bill twice and then", 2.0, 5.0),
+            Utterance("Customer", "finance pays it twice. Approvals also wait for days on end.", 5.0, 9.0),
+        ],
+    )
+    first, second = segment_transcript(t)
+    assert first.text == "The sync posts every bill twice and then finance pays it twice."
+    assert (first.start, first.statement_id) == (2.0, "d4:1:0") and 5.0 < first.end < 7.0
+    assert second.statement_id == "d4:2:0" and second.end == 9.0
+    assert first.turn_index == second.turn_index == 1 and first.context == second.context
