@@ -44,6 +44,10 @@ CUSTOMER_LABELS = re.compile(
 # "Maria (Customer)", "Tom - Interviewer": a role word inside brackets or after a dash.
 ROLE_SUFFIX = re.compile(r"[(\[]\s*([^)\]]+?)\s*[)\]]\s*$|\s[-–—|]\s*(.+)$")
 _EMAIL = re.compile(r"[\w.+'-]+@([\w-]+\.)+[a-z]{2,}", re.IGNORECASE)
+# Mail providers say nothing about who someone works for.
+_WEBMAIL = frozenset(
+    "gmail googlemail outlook hotmail live yahoo icloud me aol proton protonmail gmx".split()
+)
 _TITLES = frozenset("dr mr mrs ms miss prof sir dame".split())
 _GENERIC_LABEL = re.compile(r"^(speaker|spk|person|unknown|participant|voice)[\s_-]*\d+$", re.IGNORECASE)
 
@@ -106,8 +110,8 @@ class Team:
 
     @property
     def orgs(self) -> set[str]:
-        """Organisation names the e-mail domains give ("relay" for dana@relay.io)."""
-        return {fold(d.split(".")[0]) for d in self.domains}
+        """Organisation names the e-mail domains give ("relay" for dana@relay.io; not gmail.com)."""
+        return {fold(d.split(".")[0]) for d in self.domains} - _WEBMAIL
 
     def to_entries(self) -> list[str]:
         """One string per member ("Name <email> | role"), the form Config.team keeps."""
@@ -295,6 +299,9 @@ _EXPERIENCE = re.compile(
     r"right now|today (we|i|it)|every (week|day|month|morning|evening|friday|monday))\b",
     re.IGNORECASE,
 )
+_OWN_TROUBLE = re.compile(
+    r"\b((i|we) (had to|spent|struggled?|lost|got burned|ended up)|our own)\b", re.IGNORECASE
+)
 # "Dana from our engineering team", "I've got Dana with me", "Ken is on the call taking notes".
 _COLLEAGUE = re.compile(
     r"\b(with me|joining me|from our|one of our|on our side|my colleague|here with me|i'?ve (brought|got)|"
@@ -317,7 +324,13 @@ class SpeakerProfile:
     product_questions: float = 0.0  # share of turns asking about a product
     pitch: float = 0.0  # share of turns with pitch / offer language
     experience: float = 0.0  # share of turns telling what happened to the speaker
-    introduced: bool = False  # introduced as a colleague by another speaker
+    answers_product: float = 0.0  # share of turns answering someone's question about a product
+    answers_questions: float = 0.0  # share of turns answering someone's discovery question
+    introduced_by: str | None = None  # the speaker who introduced this one as a colleague
+
+    @property
+    def introduced(self) -> bool:
+        return self.introduced_by is not None
 
     def interviewer_score(self) -> float:
         """Higher: more like the seller's / researcher's side. Around 0 is undecided.
@@ -331,6 +344,8 @@ class SpeakerProfile:
             + 2.0 * self.pitch
             - 1.0 * self.product_questions
             - 1.2 * self.experience
+            + 1.0 * self.answers_product
+            - 1.0 * self.answers_questions
             + 3.0 * self.you_minus_we
             - 0.3 * self.talk_share
             + (0.6 if self.introduced else 0.0)
@@ -363,7 +378,8 @@ def speaker_profiles(transcript: Transcript) -> dict[str, SpeakerProfile]:
         tokens = split_label(s).tokens
         if tokens and not _GENERIC_LABEL.match(s.strip()) and len(tokens[0]) > 1:
             first_names[s] = tokens[0]
-    introduced: set[str] = set()
+    introduced: dict[str, str] = {}  # speaker -> who introduced them as a colleague
+    previous: tuple[str, str | None] | None = None  # the last substantive turn: speaker, what it asked
     for speaker, text in _speaker_runs(transcript):
         tokens = [t.lower() for t in _WORD.findall(text)]
         if len(tokens) < 3:  # backchannel says nothing about the role
@@ -372,14 +388,25 @@ def speaker_profiles(transcript: Transcript) -> dict[str, SpeakerProfile]:
         c["turns"] += 1
         c["words"] += len(tokens)
         questions = [q for q in _SENTENCE.findall(text) if q.strip().endswith("?")]
+        asked_kind = None
         if questions or _DISCOVERY.match(text):
             c["questions"] += 1
         asked = " ".join(questions) or text
         if _DISCOVERY.search(asked) and (questions or _DISCOVERY.match(text)):
             c["discovery"] += 1
+            asked_kind = "discovery"
         if questions and _PRODUCT_QUESTION.search(" ".join(questions)):
             c["product"] += 1
-        if _PITCH.search(text) or _VENDOR.search(text):
+            asked_kind = "product"
+        # Whoever answers a question about the product is selling it; whoever answers a discovery
+        # question (about their work, their team) is the customer. Other questions ("Luca, do you
+        # want to cover the technical side?") say nothing.
+        if previous is not None and previous[0] != speaker and previous[1] is not None:
+            c["answers_product" if previous[1] == "product" else "answers_question"] += 1
+        previous = (speaker, asked_kind)
+        # "We built our own dashboard but it only counts tickets": a customer whose company has its own
+        # platform and customers. Sellers don't tell their own troubles while pitching.
+        if (_PITCH.search(text) or _VENDOR.search(text)) and not _OWN_TROUBLE.search(text):
             c["pitch"] += 1
         if _EXPERIENCE.search(text):
             c["experience"] += 1
@@ -391,7 +418,7 @@ def speaker_profiles(transcript: Transcript) -> dict[str, SpeakerProfile]:
                 continue
             for sentence in _SENTENCE.findall(folded):
                 if re.search(rf"\b{re.escape(first)}\b", sentence) and _COLLEAGUE.search(sentence):
-                    introduced.add(other)
+                    introduced.setdefault(other, speaker)
     total_words = sum(c["words"] for c in counts.values()) or 1
     out = {}
     for s in speakers:
@@ -410,7 +437,9 @@ def speaker_profiles(transcript: Transcript) -> dict[str, SpeakerProfile]:
             product_questions=c["product"] / turns,
             pitch=c["pitch"] / turns,
             experience=c["experience"] / turns,
-            introduced=s in introduced,
+            answers_product=c["answers_product"] / turns,
+            answers_questions=c["answers_question"] / turns,
+            introduced_by=introduced.get(s),
         )
     return out
 
@@ -463,6 +492,12 @@ def score_roles(
 
     # Same organisation as a team member (label suffix or e-mail domain): on the team too.
     labels = {s: split_label(s) for s in speakers}
+    orgs_seen = [labels[s].org for s in speakers]
+    for s in speakers:
+        org = labels[s].org
+        # A suffix every speaker has ("(Zoom)", "- External") or a webmail domain tells no sides apart.
+        if org and (org in _WEBMAIL or (len(speakers) > 1 and orgs_seen.count(org) == len(speakers))):
+            labels[s] = Label(labels[s].tokens, "", labels[s].email)
     team_orgs = set(team.orgs) if team else set()
     team_orgs |= {labels[s].org for s, r in out.items() if r.source == "team" and labels[s].org}
     for s in speakers:
@@ -519,6 +554,15 @@ def score_roles(
             for s in pending:  # the top speaker, and its label group
                 if s == top or (labels[s].org and labels[s].org == labels[top].org):
                     decide(s, "interviewer")
+        # "I've also brought Luca, one of our solutions engineers": a colleague of the seller's side.
+        changed = True
+        while changed:
+            changed = False
+            for s in pending:
+                by = profiles[s].introduced_by if s in profiles else None
+                if s not in out and by in out and out[by].role == "interviewer":
+                    decide(s, "interviewer")
+                    changed = True
         for s in pending:
             if s not in out:
                 decide(s, "customer")

@@ -88,7 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "fixtures" / "roles")
     parser.add_argument("--baseline-rev", default=BASELINE_REV)
-    parser.add_argument("--study", type=Path, action="append", default=[], help="A study folder to score too.")
+    parser.add_argument("--study", type=Path, action="append", default=[], help="A study folder to score.")
     parser.add_argument("--verbose", "-v", action="store_true", help="Print every wrong speaker.")
     args = parser.parse_args()
 
@@ -114,7 +114,7 @@ def main() -> None:
                         by_team = sum(r.source in ("team", "team-org") for r in decided.values())
                         team_matched[split] = team_matched.get(split, 0) + by_team
                 scores = _score(pred, truth)
-                keys = [(split, method)] if split not in ("dev", "heldout") else [(split, method), ("all", method)]
+                keys = [(split, method)] + ([("all", method)] if split in ("dev", "heldout") else [])
                 for key in keys:
                     acc = totals.setdefault(key, [0, 0, 0, 0])
                     for i, v in enumerate(scores):

@@ -170,3 +170,16 @@ def test_cli_run_help_and_ingest_take_team(tmp_path):
     assert roles["Lena Fox (Brightline)"] == "interviewer" and roles["Rita Song (Acme Freight)"] == "customer"
     bad = runner.invoke(app, ["ingest", str(call), "--out", str(out), "--team", str(tmp_path / "nope.txt")])
     assert bad.exit_code != 0 and "not found" in bad.output
+
+
+def test_a_suffix_every_speaker_shares_does_not_make_one_side():
+    call = _read(ROLE_CALLS / "dev" / "dev01_ledgerly_ap_automation.txt")
+    data = call.to_dict()
+    for u in data["utterances"]:
+        u["speaker"] = f"{u['speaker']} (Zoom)"
+    roles = assign_roles(Transcript.from_dict(data))
+    assert roles["Dana Wu (Zoom)"] == roles["Marcus Reed (Zoom)"] == "interviewer"
+    assert roles["Priscilla Owens (Zoom)"] == roles["Tom Hargreaves (Zoom)"] == "customer"
+    # a team member with a webmail address does not pull everyone at gmail onto the team
+    team = parse_team(["Marcus Reed <marcus.reed@gmail.com>"])
+    assert team.orgs == set()
