@@ -183,3 +183,23 @@ def test_a_suffix_every_speaker_shares_does_not_make_one_side():
     # a team member with a webmail address does not pull everyone at gmail onto the team
     team = parse_team(["Marcus Reed <marcus.reed@gmail.com>"])
     assert team.orgs == set()
+
+
+STUDIES = FIXTURES / "studies"
+
+
+@pytest.mark.skipif(
+    not (STUDIES / "clinic-scheduling").is_dir(), reason="clinic-scheduling study not present"
+)
+@pytest.mark.parametrize("with_team", [False, True])
+def test_no_seller_is_a_customer_in_the_clinic_study(with_team):
+    study = STUDIES / "clinic-scheduling"
+    truth = json.loads((study / "truth.json").read_text(encoding="utf-8"))
+    team = load_team(study / "team.txt") if with_team else None
+    transcripts, _ = ingest_paths([study / "interviews"])
+    for t in transcripts:
+        roles = assign_roles(t, team=team)
+        for speaker in truth["team"].get(t.doc_id, []):
+            assert roles[speaker] == "interviewer", (t.doc_id, speaker)
+        for speaker in truth["customers"].get(t.doc_id, []):
+            assert roles[speaker] == "customer", (t.doc_id, speaker)
