@@ -43,6 +43,28 @@ def _read_lines(path: Path | None) -> list[str]:
     return [line for line in lines if line and not line.startswith("#")]
 
 
+def _read_team(path: Path | None) -> list[str]:
+    """--team FILE: names one per line, or a CSV with name/email/role columns -> Config.team entries."""
+    if path is None:
+        return []
+    from insightminer.roles import TeamError, load_team
+
+    try:
+        return load_team(path).to_entries()
+    except TeamError as exc:
+        _fail(str(exc))
+        return []
+
+
+TEAM = Annotated[
+    Path | None,
+    typer.Option(
+        help="Your own people (sellers, researchers, note-takers): names one per line, or a CSV with "
+        "name/email/role columns. Their speech is never analysed as customer speech."
+    ),
+]
+
+
 def _print_record(record) -> None:
     if record.status == "skipped":
         console.print(f"[yellow]skipped[/yellow] {record.path}: {record.reason}")
@@ -61,6 +83,7 @@ def run(
     interviewer: Annotated[
         list[str] | None, typer.Option(help="Speaker name that is an interviewer / sales rep (repeatable).")
     ] = None,
+    team: TEAM = None,
     metadata: Annotated[
         Path | None, typer.Option(help="Per-interview metadata CSV or YAML (doc_id column).")
     ] = None,
@@ -135,6 +158,7 @@ def run(
         unlabelled_speaker=unlabelled_speaker,
         customer_speakers=list(customer or []),
         interviewer_speakers=list(interviewer or []),
+        team=_read_team(team),
         segment_field=segment_field,
         min_theme_documents=min_theme_documents,
         seed_topics=_read_lines(seed_topics),
@@ -183,11 +207,14 @@ def ingest(
         str | None, typer.Option(help="Speaker for unlabelled transcripts.")
     ] = None,
     max_file_mb: Annotated[float, typer.Option(help="Skip transcript files larger than this.")] = 20.0,
+    team: TEAM = None,
 ) -> None:
     """Read transcripts into the project's JSON (one file per interview) and list what was skipped."""
     from insightminer.ingest import ingest_paths
-    from insightminer.roles import assign_roles
+    from insightminer.roles import assign_roles, parse_team
     from insightminer.storage import atomic_write_json
+
+    team_members = parse_team(_read_team(team))
 
     transcripts, records = ingest_paths(
         inputs,
@@ -197,7 +224,7 @@ def ingest(
         on_record=_print_record,
     )
     for transcript in transcripts:
-        assign_roles(transcript)
+        assign_roles(transcript, team=team_members)
         atomic_write_json(out / f"{transcript.doc_id}.json", transcript.to_dict())
     atomic_write_json(out / "ingest.json", {"inputs": [r.__dict__ for r in records]})
     console.print(f"{len(transcripts)} transcripts written to {out}")

@@ -38,6 +38,8 @@ class Config:
     unlabelled_speaker: str | None = None
     customer_speakers: list[str] = field(default_factory=list)  # --customer overrides
     interviewer_speakers: list[str] = field(default_factory=list)  # --interviewer overrides
+    # --team: the seller's / researcher's people ("Name", "email", "Name <email> | role"); never evidence
+    team: list[str] = field(default_factory=list)
 
     # analysis
     segment_field: str = "segment"

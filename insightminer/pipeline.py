@@ -195,7 +195,10 @@ class Pipeline:
             for transcript in transcripts:
                 statements.extend(
                     segment_transcript(
-                        transcript, self.config.customer_speakers, self.config.interviewer_speakers
+                        transcript,
+                        self.config.customer_speakers,
+                        self.config.interviewer_speakers,
+                        team=self.config.team,
                     )
                 )
             return statements

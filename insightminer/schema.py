@@ -64,7 +64,7 @@ class InputRecord:
 
 @dataclass
 class Statement:
-    """One analysable customer statement: a sentence or a few sentences of one turn."""
+    """One analysable customer statement: a sentence of one turn (a fragment joined to it)."""
 
     statement_id: str  # "<doc_id>:<turn>:<index>", stable across runs
     doc_id: str
@@ -81,6 +81,7 @@ class Statement:
     passage_id: str = ""  # "<doc_id>#<n>": the customer's account (run of statements) it belongs to
     emotions: dict[str, float] = field(default_factory=dict)  # label -> score, only labels above threshold
     motivators: dict[str, float] = field(default_factory=dict)
+    context: str = ""  # the whole turn the statement came from (a passage to embed or show)
 
 
 @dataclass

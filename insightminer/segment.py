@@ -1,19 +1,21 @@
-"""Split customer turns into statements and drop backchannel and filler.
+"""Split customer turns into sentence statements and drop backchannel and filler.
 
-A statement is one sentence, with very short sentences joined to their neighbour so a quote
-keeps its point ("It's a nightmare." says little alone). Timestamps are interpolated inside a
-turn by character offset when the turn has a start and an end.
+A statement is one sentence (insightminer.sentences: abbreviations, decimals, ellipses, long
+unpunctuated speech-to-text runs cut on clause boundaries); a fragment joins its neighbour so a
+quote keeps its point ("It's a nightmare." says little alone), and backchannel ("Right.") is dropped.
+Each statement keeps its whole turn as ``context`` for the theme step. Timestamps come from word
+times when the source has them, else by character offset inside the turn.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from insightminer.roles import assign_roles
-from insightminer.schema import Statement, Transcript
+from insightminer.roles import Team, assign_roles, parse_team
+from insightminer.schema import Statement, Transcript, Utterance
+from insightminer.sentences import sentence_spans
 
-# Sentence ends: . ! ? (or …) followed by space and an opening quote/capital/digit.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _FILLER_WORDS = {
     "yeah",
     "yes",
@@ -78,9 +80,15 @@ _LEADING_FILLER = re.compile(
 )
 _TOKEN = re.compile(r"[A-Za-z0-9'-]+")
 
+#: A sentence with fewer words (after leading filler) is a fragment: it joins a neighbour.
+FRAGMENT_WORDS = 5
+#: A statement has at least this many words.
 MIN_STATEMENT_WORDS = 4
-SHORT_SENTENCE_WORDS = 6
-MAX_STATEMENT_WORDS = 60
+#: Words that open a sentence leaning on the one before it.
+_LEANING_WORDS = frozenset(
+    "and or but so that this these those it it's its which even also plus then like because especially "
+    "not just same".split()
+)
 
 
 def is_backchannel(text: str) -> bool:
@@ -89,37 +97,115 @@ def is_backchannel(text: str) -> bool:
     return not tokens or all(t in _FILLER_WORDS for t in tokens)
 
 
-def split_sentences(text: str) -> list[str]:
-    parts = [p.strip() for p in _SENTENCE_END.split(text.strip())]
-    return [p for p in parts if p]
+def _word_times(utt: Utterance, text: str) -> list[tuple[float, float]] | None:
+    """(start, end) per whitespace word of ``text`` when the source has word timestamps.
+
+    The hook for speech-to-text with word times: an utterance may carry ``words``, a list of
+    objects or dicts with ``start`` and ``end``, one per word of its text. Used only when the counts agree.
+    """
+    words = getattr(utt, "words", None)
+    if not words:
+        return None
+    times = []
+    for w in words:
+        start = w.get("start") if isinstance(w, dict) else getattr(w, "start", None)
+        end = w.get("end") if isinstance(w, dict) else getattr(w, "end", None)
+        if start is None or end is None:
+            return None
+        times.append((float(start), float(end)))
+    return times if len(times) == len(text.split()) else None
 
 
-def _chunks(sentences: list[str]) -> list[str]:
-    """Join very short sentences to a neighbour; cut very long ones at commas."""
-    out: list[str] = []
-    for sentence in sentences:
+@dataclass
+class _Turn:
+    """Consecutive utterances of one speaker (subtitle cues, one-row-per-sentence CSV exports) as one
+    text, with each utterance's character offset so statement times map back to the right one."""
+
+    index: int  # the index of the turn's first utterance
+    indices: list[int]  # each utterance's index in the transcript
+    utterances: list[Utterance]
+    texts: list[str]
+    offsets: list[int]
+    text: str
+
+    def utterance_at(self, pos: int, end: bool = False) -> int:
+        """Position in ``utterances`` of the utterance holding character ``pos`` of the turn's text."""
+        i = max(k for k, o in enumerate(self.offsets) if o <= pos or k == 0)
+        if end and i > 0 and pos <= self.offsets[i]:
+            i -= 1  # the end of a span that stops exactly where the next utterance starts
+        return i
+
+    def time_at(self, pos: int, end: bool) -> float | None:
+        i = self.utterance_at(pos, end)
+        utt, text = self.utterances[i], self.texts[i]
+        local = min(max(pos - self.offsets[i], 0), len(text))
+        words = _word_times(utt, text)
+        if words is not None:
+            if end:
+                return round(words[max(len(text[:local].split()) - 1, 0)][1], 2)
+            return round(words[min(len(text[:local].split()), len(words) - 1)][0], 2)
+        if utt.start is None or utt.end is None or utt.end <= utt.start or not text:
+            return utt.end if end else utt.start
+        return round(utt.start + (utt.end - utt.start) * local / len(text), 2)
+
+
+def turns(transcript: Transcript) -> list[_Turn]:
+    """The transcript's turns: runs of consecutive utterances with the same speaker and role."""
+    out: list[_Turn] = []
+    for i, utt in enumerate(transcript.utterances):
+        text = re.sub(r"\s+", " ", utt.text).strip()
+        if not text:
+            continue
+        last = out[-1] if out else None
+        if last and last.utterances[-1].speaker == utt.speaker and last.utterances[-1].role == utt.role:
+            last.offsets.append(len(last.text) + 1)
+            last.text = f"{last.text} {text}"
+            last.utterances.append(utt)
+            last.indices.append(i)
+            last.texts.append(text)
+        else:
+            out.append(_Turn(i, [i], [utt], [text], [0], text))
+    return out
+
+
+def _content_words(sentence: str) -> int:
+    return len(_TOKEN.findall(_LEADING_FILLER.sub("", sentence)))
+
+
+def _is_fragment(sentence: str) -> bool:
+    """Too short to stand alone: under MIN_STATEMENT_WORDS words, or under FRAGMENT_WORDS and
+    leaning on the sentence before ("And every week.", "That was the trigger.", "Even a simple list.")."""
+    tokens = _TOKEN.findall(_LEADING_FILLER.sub("", sentence))
+    if len(tokens) < MIN_STATEMENT_WORDS:
+        return True
+    return len(tokens) < FRAGMENT_WORDS and tokens[0].lower() in _LEANING_WORDS
+
+
+def statement_spans(text: str) -> list[list[tuple[int, int]]]:
+    """The sentence spans of each statement of a turn, backchannel dropped.
+
+    A fragment (see _is_fragment: "and every week.", "It's a nightmare.") joins the
+    sentence before it in the turn, or the one after it when it opens the turn; a lone "Right." or
+    "Yeah, exactly." is backchannel and is dropped. A turn that is one short sentence stays a
+    statement when it has MIN_STATEMENT_WORDS words ("Pricing is too high.").
+    """
+    groups: list[list[tuple[int, int]]] = []
+    pending: list[tuple[int, int]] = []  # fragments that open the turn
+    for a, b in sentence_spans(text):
+        sentence = text[a:b]
         if is_backchannel(sentence):
             continue
-        words = sentence.split()
-        if len(words) > MAX_STATEMENT_WORDS:
-            pieces, current = [], []
-            for word in words:
-                current.append(word)
-                if len(current) >= MAX_STATEMENT_WORDS // 2 and word.endswith((",", ";", ":")):
-                    pieces.append(" ".join(current))
-                    current = []
-            if current:
-                pieces.append(" ".join(current))
-            out.extend(pieces)
-        elif out and len(words) < SHORT_SENTENCE_WORDS and len(out[-1].split()) < MAX_STATEMENT_WORDS:
-            out[-1] = f"{out[-1]} {sentence}"
-        else:
-            out.append(sentence)
-    # A short first sentence joins the one after it.
-    if len(out) > 1 and len(out[0].split()) < SHORT_SENTENCE_WORDS:
-        out[1] = f"{out[0]} {out[1]}"
-        out.pop(0)
-    return out
+        if _is_fragment(sentence):
+            if groups:
+                groups[-1].append((a, b))
+            else:
+                pending.append((a, b))
+            continue
+        groups.append([*pending, (a, b)])
+        pending = []
+    if pending and not groups and sum(_content_words(text[a:b]) for a, b in pending) >= MIN_STATEMENT_WORDS:
+        groups.append(pending)
+    return groups
 
 
 def segment_transcript(
@@ -127,39 +213,45 @@ def segment_transcript(
     customer_speakers: list[str] | None = None,
     interviewer_speakers: list[str] | None = None,
     roles: tuple[str, ...] = ("customer",),
+    team: Team | list[str] | None = None,
 ) -> list[Statement]:
-    """Assign roles, then cut the turns of the wanted roles into statements."""
-    assign_roles(transcript, customer_speakers, interviewer_speakers)
+    """Assign roles, then cut the turns of the wanted roles into sentence statements.
+
+    ``team`` is a Team or Config.team's entries (names / e-mails of the seller's or researcher's people).
+    A turn is a run of consecutive utterances of one speaker (subtitle cues of one long answer, a
+    one-row-per-sentence export), so a sentence cut across two cues is one sentence again. Each
+    statement keeps its turn: ``turn_index`` (the turn's first utterance) and ``context`` (its text).
+    """
+    if team is not None and not isinstance(team, Team):
+        team = parse_team(team)
+    assign_roles(transcript, customer_speakers, interviewer_speakers, team)
     statements: list[Statement] = []
-    for turn_index, utt in enumerate(transcript.utterances):
-        if utt.role not in roles or is_backchannel(utt.text):
+    for turn in turns(transcript):
+        speaker, role = turn.utterances[0].speaker, turn.utterances[0].role
+        if role not in roles:
             continue
-        text = re.sub(r"\s+", " ", utt.text).strip()
-        pieces = _chunks(split_sentences(text))
-        cursor = 0
-        for k, piece in enumerate(pieces):
-            clean = _LEADING_FILLER.sub("", piece).strip()
-            if len(_TOKEN.findall(clean)) < MIN_STATEMENT_WORDS:
-                continue
-            start, end = utt.start, utt.end
-            offset = text.find(piece.split()[0], cursor)
-            if offset >= 0:
-                cursor = offset
-            if utt.start is not None and utt.end is not None and utt.end > utt.start and text:
-                span = utt.end - utt.start
-                start = round(utt.start + span * cursor / len(text), 2)
-                end = round(min(utt.end, utt.start + span * (cursor + len(piece)) / len(text)), 2)
+        text = turn.text
+        per_utterance: dict[int, int] = {}
+        for spans in statement_spans(text):
+            # ids name the utterance a statement starts in, as they did before turns were joined
+            at = turn.indices[turn.utterance_at(spans[0][0])]
+            k = per_utterance.get(at, 0)
+            per_utterance[at] = k + 1
+            # leading filler goes only at the statement's start ("So that was the trigger." attached stays)
+            first = _LEADING_FILLER.sub("", text[slice(*spans[0])]).strip()
+            clean = " ".join([first] + [text[a:b] for a, b in spans[1:]])
             statements.append(
                 Statement(
-                    statement_id=f"{transcript.doc_id}:{turn_index}:{k}",
+                    statement_id=f"{transcript.doc_id}:{at}:{k}",
                     doc_id=transcript.doc_id,
-                    speaker=utt.speaker,
-                    role=utt.role,
+                    speaker=speaker,
+                    role=role,
                     text=clean[0].upper() + clean[1:] if clean[0].islower() else clean,
-                    start=start,
-                    end=end,
-                    turn_index=turn_index,
+                    start=turn.time_at(spans[0][0], end=False),
+                    end=turn.time_at(spans[-1][1], end=True),
+                    turn_index=turn.index,
                     metadata=dict(transcript.metadata),
+                    context=text,
                 )
             )
     return statements

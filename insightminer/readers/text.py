@@ -44,6 +44,7 @@ _BULLET = re.compile(r"^(?:>>+|[-•]\s+|\*\s+)")
 _ONLY_TS = re.compile(rf"^[\[(]?{_TS}[\])]?$")
 _MD_SKIP = re.compile(r"^(?:#{1,6}\s.*|[-*_]{3,})$")
 _NAME_CHARS = re.compile(r"[^\W\d_][\w .'’&\-]*")
+_ORG_SUFFIX = re.compile(r"(?:\s*\((?P<p>[^()]{1,30})\)|\s+[-–—|]\s+(?P<d>[^-–—|]{1,30}))$")
 _QA = re.compile(r"^([QA])\d{1,3}$")
 
 #: Words that end in a colon in ordinary prose or document headers but are never speakers.
@@ -93,6 +94,10 @@ class _Label:
 @functools.lru_cache(maxsize=4096)  # the same few speaker names repeat on every line
 def _name_kind(name: str) -> str | None:
     """'strong' for a capitalised name, 'weak' for an all-lowercase one, None when it is not a name."""
+    org = _ORG_SUFFIX.search(name)
+    if org and _name_kind((org["p"] or org["d"]).strip()) == "strong":
+        # "Dana Wu (Relay)", "Dana Wu - Relay": a name with the speaker's organisation
+        name = name[: org.start()]
     if not name or len(name) > 40 or len(name.split()) > 4 or not _NAME_CHARS.fullmatch(name):
         return None
     lower = name.lower().rstrip(".")
