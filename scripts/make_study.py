@@ -27,7 +27,7 @@ SEED = 20261201
 
 PAINS = {
     "A": {
-        "description": "Appointment reminder texts/emails fail to go out (or go out wrong), so patients no-show",
+        "description": "Appointment reminder texts/emails fail to go out (or go out wrong); patients no-show",
         "label": "Reminder texts never reach patients",
     },
     "B": {
@@ -864,8 +864,11 @@ def build_doc(
         doc.say(lead, "Great. Could you give me a quick picture of the group?")
         doc.say(c1, ctx(SALES_CONTEXT_TEMPLATES, 2))
     else:
-        doc.say(lead, f"Thanks so much for doing this, {c1.split()[0]}. I'm {lead.split()[0]}, I do user "
-                f"research at Tendwell. There are no wrong answers, I just want to hear how things really go.")  # fmt: skip
+        doc.say(
+            lead,
+            f"Thanks so much for doing this, {c1.split()[0]}. I'm {lead.split()[0]}, I do user research at "
+            "Tendwell. There are no wrong answers, I just want to hear how things really go.",
+        )
         doc.say(c1, "Sure, happy to help.")
         if c2:
             doc.say(c1, f"I've got {c2.split()[0]} here with me too.")
@@ -895,7 +898,7 @@ def build_doc(
         return pools.take(own)
 
     n_process = rng.randint(2, 3)
-    for k in range(n_process):
+    for _ in range(n_process):
         topics.insert(rng.randint(0, len(topics)), ("process", ""))
     for what, arg in topics:
         if what == "pain":
@@ -1020,10 +1023,53 @@ def make(out: Path = OUT) -> dict:
         "turns_per_doc": {d.doc_id: len(d.turns) for d in docs},
     }
     truth = write_study(out, docs, PAINS, meta, extra)
+    write_assumptions(out, truth)
     print(f"wrote {len(docs)} docs to {out} (turns {min(turns)}-{max(turns)})")
     for p in truth["pains"]:
         print(f"  {p['id']} {p['n_docs']:>2}/{len(docs)}  {p['label']}")
     return truth
+
+
+# The team's assumed pains (issue 15 scores them against what customers said).
+ASSUMPTIONS = [
+    ("Appointment reminders fail, so patients don't show up", "true", "A", ""),
+    ("The calendar double-books rooms and providers", "true", "B", ""),
+    ("Checking insurance eligibility takes the front desk too long", "true", "C", ""),
+    ("Clinics find our pricing too expensive", "half_true", "F",
+     "customers say the per-provider bill is unpredictable, not that it is high; some call the price fair"),
+    ("Setting up Tendwell takes months", "false", None,
+     "shares vocabulary with praise: customers say setup and onboarding were quick"),
+    ("Clinics want a patient loyalty programme", "never_voiced", None, ""),
+    ("Providers want a dark mode in the app", "never_voiced", None, "shares 'app' with pain G only"),
+    ("Clinics need an AI waitlist to fill cancellations", "never_voiced", None,
+     "the rep-only pitch topic (SmartFill): only account executives talk about it"),
+]  # fmt: skip
+
+
+def write_assumptions(out: Path, truth: dict) -> None:
+    import json
+
+    pains = {p["id"]: p for p in truth["pains"]}
+    setup_docs = sorted({
+        s["doc_id"] for s in truth["sentences"]
+        if s["tag"] == "praise" and any(w in s["text"].lower() for w in ("setup", "set up", "onboarding",
+                                                                         "getting started", "live in"))
+    })  # fmt: skip
+    rows = []
+    for text, verdict, pid, note in ASSUMPTIONS:
+        row = {"text": text, "verdict": verdict, "pain_id": pid,
+               "true_docs": pains[pid]["n_docs"] if pid else 0,
+               "doc_ids": pains[pid]["doc_ids"] if pid else [], "note": note}  # fmt: skip
+        if verdict == "false":
+            row["vocabulary_docs"] = setup_docs
+        rows.append(row)
+    (out / "assumptions.txt").write_text("\n".join(a[0] for a in ASSUMPTIONS) + "\n", encoding="utf-8")
+    payload = {"n_docs": truth["n_docs"], "assumptions": rows,
+               "verdicts": {"true": "voiced by customers in true_docs interviews",
+                            "half_true": "a related pain is voiced, but not as the team put it",
+                            "false": "customers say the opposite, in shared words",
+                            "never_voiced": "no customer says it"}}  # fmt: skip
+    (out / "assumptions_truth.json").write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

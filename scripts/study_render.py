@@ -99,7 +99,9 @@ def render(doc: Doc) -> tuple[str, str]:
     times = _timings(doc)
     if doc.fmt == "otter":
         # Otter.ai "Export text": speaker and time on one line, the text below, a blank line between.
-        blocks = [f"{t.speaker}  {_otter_ts(s)}\n{t.text}" for t, (s, _) in zip(doc.turns, times, strict=True)]
+        blocks = [
+            f"{t.speaker}  {_otter_ts(s)}\n{t.text}" for t, (s, _) in zip(doc.turns, times, strict=True)
+        ]
         return f"{doc.doc_id}.txt", "\n\n".join(blocks) + "\n"
     if doc.fmt == "rev":
         blocks = [f"{t.speaker} ({_hms(s)}):\n{t.text}" for t, (s, _) in zip(doc.turns, times, strict=True)]
@@ -119,17 +121,33 @@ def render(doc: Doc) -> tuple[str, str]:
                 else:
                     cue = hashlib.sha256(f"{doc.doc_id}/{ti}".encode()).hexdigest()
                     cue_id = f"{cue[:8]}-{cue[8:12]}-{cue[12:16]}-{cue[16:20]}-{cue[20:32]}/{n}-0"
-                    lines += [cue_id, f"{_hms(cs, True)} --> {_hms(ce, True)}", f"<v {turn.speaker}>{text}</v>", ""]
+                    lines += [
+                        cue_id,
+                        f"{_hms(cs, True)} --> {_hms(ce, True)}",
+                        f"<v {turn.speaker}>{text}</v>",
+                        "",
+                    ]
         return f"{doc.doc_id}.vtt", "\n".join(lines)
     if doc.fmt == "gong_csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["call_id", "speaker_name", "speaker_email", "affiliation", "start_time", "end_time", "sentence"])
+        w.writerow(
+            ["call_id", "speaker_name", "speaker_email", "affiliation", "start_time", "end_time", "sentence"]
+        )
         for turn, (s, e) in zip(doc.turns, times, strict=True):
             affiliation = "Internal" if turn.speaker in doc.team else "External"
             for part, (ps, pe) in zip(turn.parts, _sentence_timings(s, e, turn.parts), strict=True):
-                w.writerow([doc.doc_id, turn.speaker, doc.emails.get(turn.speaker, ""), affiliation,
-                            f"{ps:.2f}", f"{pe:.2f}", part.text])  # fmt: skip
+                w.writerow(
+                    [
+                        doc.doc_id,
+                        turn.speaker,
+                        doc.emails.get(turn.speaker, ""),
+                        affiliation,
+                        f"{ps:.2f}",
+                        f"{pe:.2f}",
+                        part.text,
+                    ]
+                )
         return f"{doc.doc_id}.csv", buf.getvalue()
     raise ValueError(f"unknown format {doc.fmt}")
 
