@@ -40,7 +40,7 @@ PAINS = {
     },
     "D": {
         "description": "The EHR / clinical-notes integration drops, duplicates or mangles visit notes",
-        "label": "Visit notes go missing or duplicate in the EHR",
+        "label": "Visit notes vanish or duplicate in the EHR",
     },
     "E": {
         "description": "Reporting is slow or wrong, especially across locations",
