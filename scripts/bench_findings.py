@@ -195,6 +195,8 @@ def score(truth: Truth, findings: list[dict[str, Any]], statements: list[Any]) -
                 "plurality": top,
                 "purity": round(top_n / len(members), 3) if members else 0.0,
                 "tags": dict(counts),
+                # Distinct pains merged into this finding: each with >= 3 statements and >= 20% of it.
+                "mixed": sorted(t for t, n in pain_counts.items() if n >= 3 and n >= 0.2 * len(members)),
                 "traps": dict(traps),
             }
         )
@@ -315,11 +317,11 @@ def print_report(res: dict[str, Any]) -> None:
             f"{p['precision']:>5.2f} {p['recall']:>5.2f}  {p['label'][:40]} -> {p['best_label'][:45]}"
         )
     print("  (* = best finding only has a plurality of that pain's statements, it does not lead it)")
-    print(f"findings: {'rank':>4} {'docs':>4} {'stmts':>5} {'lead':>4} {'purity':>6}  label")
+    print(f"findings: {'rank':>4} {'docs':>4} {'stmts':>5} {'lead':>4} {'purity':>6} {'mixed':>7}  label")
     for r in res["findings"]:
         print(
             f"          {r['rank']!s:>4} {r['n_docs']:>4} {r['n_statements']:>5} {r['lead'] or '-':>4} "
-            f"{r['purity']:>6.2f}  {r['label'][:60]}"
+            f"{r['purity']:>6.2f} {'+'.join(r['mixed']) or '-':>7}  {r['label'][:60]}"
         )
     print(f"Spearman rank correlation (true prevalence vs finding rank): {res['spearman']:.3f}")
     tf = res["traps_in_findings"]
@@ -375,21 +377,43 @@ def run_dataset(name: str, args: argparse.Namespace) -> dict[str, Any]:
     truth = load_truth(name)
     if not truth.folder.exists():
         raise SystemExit(f"{truth.folder} not found")
-    config, notes = build_config(args, truth)
-    out_root = Path(args.out_dir) if args.out_dir else Path(tempfile.mkdtemp(prefix="bench_findings_"))
-    started = time.perf_counter()
-    result = Pipeline(config).run([truth.folder], out_dir=out_root / name)
-    seconds = time.perf_counter() - started
-    skipped = [r.path for r in result.skipped]
-    findings = result.findings.get(args.findings_key) or []
-    res = score(truth, findings, result.statements)
-    res.update(
-        seconds=round(seconds, 1),
-        skipped_inputs=[str(p) for p in skipped],
-        config_notes=notes,
-        out_dir=str(out_root / name),
-    )
+    if args.from_runs:
+        # Score a run someone already made (e.g. `insightminer run ... --out RUNS/clinic`), no pipeline.
+        run_dir = Path(args.from_runs) / name
+        findings_json = json.loads((run_dir / "findings.json").read_text(encoding="utf-8"))
+        statements = [_Row(**r) for r in _read_segments(run_dir / "segments.parquet")]
+        manifest = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+        skipped = [i.get("path") for i in manifest.get("inputs", []) if i.get("status") == "skipped"]
+        seconds, notes, out = 0.0, [f"scored the existing run {run_dir}"], run_dir
+    else:
+        config, notes = build_config(args, truth)
+        out_root = Path(args.out_dir) if args.out_dir else Path(tempfile.mkdtemp(prefix="bench_findings_"))
+        out = out_root / name
+        started = time.perf_counter()
+        result = Pipeline(config).run([truth.folder], out_dir=out)
+        seconds = time.perf_counter() - started
+        skipped = [str(r.path) for r in result.skipped]
+        findings_json, statements = result.findings, result.statements
+    findings = findings_json.get(args.findings_key) or []
+    res = score(truth, findings, statements)
+    res.update(seconds=round(seconds, 1), skipped_inputs=skipped, config_notes=notes, out_dir=str(out))
     return res
+
+
+@dataclasses.dataclass
+class _Row:
+    statement_id: str
+    doc_id: str
+    speaker: str
+    text: str
+    theme_id: int
+
+
+def _read_segments(path: Path) -> list[dict[str, Any]]:
+    import pyarrow.parquet as pq
+
+    cols = [f.name for f in dataclasses.fields(_Row)]
+    return pq.read_table(path, columns=cols).to_pylist()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -403,6 +427,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--findings-key", default="findings", help="which list in findings.json to score")
     ap.add_argument("--fast", action="store_true", help="emotions/motivators/personas off (rank may change)")
     ap.add_argument("--out-dir", help="keep the run directories here (default: a temp folder)")
+    ap.add_argument(
+        "--from-runs", metavar="DIR", help="score existing runs DIR/<dataset>/ instead of running"
+    )
     args = ap.parse_args(argv)
     names = args.datasets or ["sample", "clinic"] + (["fleet"] if args.holdout else [])
     if "fleet" in names and not args.holdout and args.datasets:
