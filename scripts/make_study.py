@@ -17,10 +17,12 @@ from __future__ import annotations
 import random
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from study_render import Doc, check_variety, sentences, write_study  # noqa: E402
+from study_build import Pools, assign, build_doc  # noqa: E402
+from study_render import Doc, check_variety, write_study  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "fixtures" / "studies" / "clinic-scheduling"
 SEED = 20261201
@@ -540,6 +542,32 @@ SALES_CONTEXT_TEMPLATES = [
     "We book roughly {visits} visits a day across the group.",
 ]
 
+TEXT = {
+    "sales_hi": "Hi {c1}, thanks for making time today. I'm {lead}, I'm an account executive here at "
+    "Tendwell.",
+    "sales_about": "Great. Could you give me a quick picture of the group?",
+    "research_hi": "Thanks so much for doing this, {c1}. I'm {lead}, I do user research at Tendwell. "
+    "There are no wrong answers, I just want to hear how things really go.",
+    "research_about": "Could you start by telling me a bit about the practice?",
+    "sales_close": "This has been really helpful. I'll send over a proposal and a trial link this week.",
+}
+
+
+def context_fill(rng: random.Random, info: tuple) -> dict[str, object]:
+    """Slot values for the context templates (drawn in a fixed order: the output depends on it)."""
+    stem, company, kind, segment, role, c1, c2, city = info
+    fill = {
+        "kind": kind, "n": rng.randint(2, 9) if segment == "Multi-site" else 1, "city": city,
+        "role": role.lower(), "years": rng.randint(3, 15), "visits": rng.randint(4, 30) * 10,
+        "pct": rng.randint(2, 9) * 5, "prov": rng.randint(4, 40), "desk": rng.randint(2, 12),
+        "old": rng.choice(OLD_SYSTEMS), "mins": rng.choice([20, 30, 40, 45, 60]), "company": company,
+    }  # fmt: skip
+    fill["locs"] = "one location" if fill["n"] == 1 else f"{fill['n']} locations"
+    if fill["n"] == 1:
+        fill["kind"] = f"single-site {kind}"
+    return fill
+
+
 TEAM = {
     "researchers": ["Maya Brennan", "Owen Tate"],
     "aes": ["Nadia Kowalski", "Theo Marsh"],
@@ -777,25 +805,6 @@ RESEARCH_FORMATS = ["otter"] * 6 + ["rev"] * 6 + ["zoom_vtt"] * 5 + ["teams_vtt"
 SALES_FORMATS = ["gong_csv", "gong_csv", "gong_csv", "zoom_vtt", "teams_vtt", "gong_csv", "gong_csv", "rev"]
 
 
-class Pools:
-    """Draw each line at most ``limit`` times in the whole study (1 for customer lines)."""
-
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-        self.used: dict[str, int] = {}
-
-    def free(self, pool: list[str], limit: int = 1) -> int:
-        return sum(1 for x in pool if self.used.get(x, 0) < limit)
-
-    def take(self, pool: list[str], limit: int = 1) -> str:
-        free = [x for x in pool if self.used.get(x, 0) < limit]
-        if not free:
-            raise SystemExit(f"pool exhausted: {pool[0][:50]!r}")
-        choice = self.rng.choice(free)
-        self.used[choice] = self.used.get(choice, 0) + 1
-        return choice
-
-
 _KIND_WORDS = {
     "veterinary": ("dog", "cat", "vet", "kennel", "vaccination", "surger", "lab results"),
     "dental": ("dent", "hygien", "chair", "tray", "x-ray"),
@@ -804,7 +813,7 @@ _KIND_WORDS = {
 }
 
 
-def _process_kind(line: str) -> str | None:
+def process_kind(line: str) -> str | None:
     low = line.lower()
     for kind, words in _KIND_WORDS.items():
         if any(w in low for w in words):
@@ -812,171 +821,10 @@ def _process_kind(line: str) -> str | None:
     return None
 
 
-def assign(rng: random.Random, n_docs: int, freq: dict[str, int], max_per_doc: int = 5) -> list[list[str]]:
-    """Which pains each doc voices: exact frequencies, every doc at least one, at most ``max_per_doc``."""
-    for _ in range(1000):
-        per_doc: list[list[str]] = [[] for _ in range(n_docs)]
-        for pid, k in freq.items():
-            for i in rng.sample(range(n_docs), k):
-                per_doc[i].append(pid)
-        if all(1 <= len(p) <= max_per_doc for p in per_doc):
-            return per_doc
-    raise SystemExit("no assignment found")
-
-
-def build_doc(
-    pools: Pools,
-    rng: random.Random,
-    doc: Doc,
-    info: tuple,
-    pains: list[str],
-    denials: list[str],
-    one_off: str | None,
-    sales: bool,
-    se: str | None,
-) -> None:
-    stem, company, kind, segment, role, c1, c2, city = info
-    lead = doc.team[0]
-    custs = [c for c in (c1, c2) if c]
-    fill = {
-        "kind": kind, "n": rng.randint(2, 9) if segment == "Multi-site" else 1, "city": city,
-        "role": role.lower(), "years": rng.randint(3, 15), "visits": rng.randint(4, 30) * 10,
-        "pct": rng.randint(2, 9) * 5, "prov": rng.randint(4, 40), "desk": rng.randint(2, 12),
-        "old": rng.choice(OLD_SYSTEMS), "mins": rng.choice([20, 30, 40, 45, 60]), "company": company,
-    }  # fmt: skip
-    fill["locs"] = "one location" if fill["n"] == 1 else f"{fill['n']} locations"
-    if fill["n"] == 1:
-        fill["kind"] = f"single-site {kind}"
-
-    def ctx(templates: list[str], k: int) -> str:
-        picks = rng.sample(templates, k)
-        return " ".join(t.format(**fill) for t in picks)
-
-    if sales:
-        doc.say(lead, f"Hi {c1.split()[0]}, thanks for making time today. I'm {lead.split()[0]}, I'm an "
-                f"account executive here at Tendwell.")  # fmt: skip
-        if se:
-            doc.say(lead, f"I've also brought {se.split()[0]}, one of our solutions engineers.")
-            doc.say(se, "Hi everyone, good to meet you.")
-        doc.say(c1, f"Hi, yeah, thanks. I'm the {role.lower()} at {company}.")
-        if c2:
-            doc.say(c2, pools.take(SECOND_INTROS_SALES, 2))
-        doc.say(lead, "Great. Could you give me a quick picture of the group?")
-        doc.say(c1, ctx(SALES_CONTEXT_TEMPLATES, 2))
-    else:
-        doc.say(
-            lead,
-            f"Thanks so much for doing this, {c1.split()[0]}. I'm {lead.split()[0]}, I do user research at "
-            "Tendwell. There are no wrong answers, I just want to hear how things really go.",
-        )
-        doc.say(c1, "Sure, happy to help.")
-        if c2:
-            doc.say(c1, f"I've got {c2.split()[0]} here with me too.")
-            doc.say(c2, pools.take(SECOND_INTROS, 2))
-        doc.say(lead, "Could you start by telling me a bit about the practice?")
-        doc.say(c1, ctx(CONTEXT_TEMPLATES, 3))
-        doc.say(lead, pools.take(BACKCHANNELS, 99))
-
-    topics: list[tuple[str, str]] = [("pain", p) for p in pains] + [("denial", p) for p in denials]
-    topics += [("praise", "")] * rng.choice([0, 1, 1, 2])
-    if one_off:
-        topics.append(("one_off", one_off))
-    rng.shuffle(topics)
-    if sales:
-        pos = rng.randint(1, len(topics))
-        topics.insert(pos, ("pitch", ""))
-        if se:
-            topics.insert(rng.randint(0, len(topics)), ("se", ""))
-        topics.append(("question", ""))
-
-    def speaker() -> str:
-        return rng.choice(custs)
-
-    def take_process() -> str:
-        # Lines naming another clinic type's world (dogs in a dental practice) are left out.
-        own = [x for x in PROCESS if _process_kind(x) in (None, kind)]
-        return pools.take(own)
-
-    n_process = rng.randint(2, 3)
-    for _ in range(n_process):
-        topics.insert(rng.randint(0, len(topics)), ("process", ""))
-    for what, arg in topics:
-        if what == "pain":
-            voicing = pools.take(VOICINGS[arg])
-            named = rng.random() < 0.4
-            if named:
-                doc.say(lead, pools.take(NAMING_QUESTIONS[arg], 4), f"interviewer_mention:{arg}")
-            else:
-                doc.say(lead, pools.take(GENERIC_PROMPTS, 4))
-            who = speaker()
-            if rng.random() < 0.35:
-                doc.say(who, pools.take(CUSTOMER_FILLERS, 6))
-            elif rng.random() < 0.25 and pools.free(PROCESS) > 20:
-                doc.say(who, take_process())
-            first, _, second = voicing.partition(" || ")
-            parts = sentences(first)
-            if len(parts) > 1 and rng.random() < 0.4:
-                # A backchannel mid-answer splits the voicing over two customer turns.
-                doc.say(who, parts[0], arg)
-                doc.say(lead, pools.take(BACKCHANNELS, 99))
-                doc.say(who, " ".join(parts[1:]), arg)
-            else:
-                doc.say(who, first, arg)
-            if second:
-                doc.say(lead, pools.take(FOLLOW_UPS, 4))
-                doc.say(who, second, arg)
-            if rng.random() < 0.5:
-                doc.say(lead, pools.take(BACKCHANNELS, 99))
-        elif what == "process":
-            doc.say(lead, pools.take(PROCESS_PROMPTS, 12))
-            who = speaker()
-            doc.say(who, take_process())
-            if rng.random() < 0.3:
-                doc.say(lead, pools.take(BACKCHANNELS, 99))
-                doc.say(who, take_process())
-        elif what == "denial":
-            doc.say(lead, pools.take(NAMING_QUESTIONS[arg], 4), f"interviewer_mention:{arg}")
-            doc.say(speaker(), pools.take(DENIALS[arg]), f"denial:{arg}")
-            doc.say(lead, pools.take(BACKCHANNELS, 99))
-        elif what == "praise":
-            doc.say(lead, pools.take(PRAISE_PROMPTS, 5))
-            doc.say(speaker(), pools.take(PRAISE), "praise")
-        elif what == "one_off":
-            doc.say(lead, pools.take(GENERIC_PROMPTS, 4))
-            doc.say(speaker(), arg, "one_off")
-        elif what == "pitch":
-            doc.say(lead, "Can I show you something quickly?")
-            doc.say(c1, pools.take(SALES_REACTIONS, 9))
-            for _ in range(rng.randint(2, 3)):
-                doc.say(lead, pools.take(PITCH), "rep_only")
-                doc.say(speaker(), pools.take(SALES_REACTIONS, 9))
-        elif what == "se":
-            assert se is not None
-            pid = rng.choice([p for p in sorted(SE_PAIN_LINES) if pools.free(SE_PAIN_LINES[p])])
-            doc.say(lead, f"{se.split()[0]}, do you want to cover the technical side?")
-            doc.say(se, pools.take(SE_NEUTRAL), None)
-            doc.say(se, pools.take(SE_PAIN_LINES[pid]), f"interviewer_mention:{pid}")
-            doc.say(speaker(), pools.take(SALES_REACTIONS, 9))
-        elif what == "question":
-            doc.say(speaker(), pools.take(SALES_CUSTOMER_QUESTIONS))
-            answerer = se or lead
-            doc.say(answerer, pools.take(SE_NEUTRAL) if se else "Good question, I'll send the details "
-                    "over after this call so you have it in writing.")  # fmt: skip
-    while len(doc.turns) < 19:  # short interviews get more process talk before the close
-        doc.say(lead, pools.take(PROCESS_PROMPTS, 12))
-        doc.say(speaker(), take_process())
-    if sales:
-        doc.say(lead, "This has been really helpful. I'll send over a proposal and a trial link this week.")
-        doc.say(c1, "Sounds good, thanks.")
-    else:
-        doc.say(lead, "That's everything I had. Is there anything I should have asked and didn't?")
-        doc.say(c1, pools.take(CLOSINGS, 3))
-        doc.say(lead, "Thank you, this was really useful.")
-
-
 def make(out: Path = OUT) -> dict:
     rng = random.Random(SEED)
     pools = Pools(rng)
+    content = SimpleNamespace(**globals())
     infos = [("r", i, x) for i, x in enumerate(RESEARCH, 1)] + [("s", i, x) for i, x in enumerate(SALES, 1)]
     per_doc = assign(rng, len(infos), FREQ)
     one_off_docs = dict(zip(rng.sample(range(len(infos)), len(ONE_OFFS)), ONE_OFFS, strict=True))
@@ -1003,7 +851,7 @@ def make(out: Path = OUT) -> dict:
         absent = [p for p in PAINS if p not in pains and pools.free(DENIALS[p])]
         n_den = min(len(absent), rng.choice([0, 1, 1, 2]))
         denials = rng.sample(absent, n_den)
-        build_doc(pools, rng, doc, info, sorted(pains), denials, one_off_docs.get(idx), sales, se)
+        build_doc(pools, rng, doc, info, sorted(pains), denials, one_off_docs.get(idx), sales, se, content)
         docs.append(doc)
         month = 1 + (idx * 11) // len(infos)
         meta.append({
