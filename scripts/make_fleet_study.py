@@ -318,14 +318,14 @@ SALES_CONTEXT_TEMPLATES = [
     "Dispatch is {disp} people, and we move roughly {loads} loads a week.",
 ]
 PROCESS_PROMPTS = [
-    "How does a load go from order to delivery at your place?",
-    "Who does what in dispatch?",
-    "How do you plan the week?",
-    "What happens when a driver calls in sick?",
-    "How do you onboard a new driver?",
-    "What does the end of a day look like in the office?",
-    "How do you deal with brokers?",
-    "How do you handle maintenance?",
+    "How does a normal day run for you?",
+    "Tell me about how the operation works.",
+    "What's a typical week like?",
+    "How's the team set up?",
+    "Give me a feel for the day-to-day.",
+    "Anything about how you work I should know?",
+    "How do things usually run over there?",
+    "What's the routine in the office?",
 ]
 PROCESS = [
     "Orders come in by email from the brokers, and a dispatcher builds the load in the system.",

@@ -667,16 +667,16 @@ CLOSINGS = [
 ]
 # Neutral process detail (untagged): how the clinic works, no problem voiced.
 PROCESS_PROMPTS = [
-    "How does a booking usually happen at your place?",
-    "Who does what at the front desk?",
-    "Walk me through a new patient, start to finish.",
-    "How do you plan the week's schedule?",
-    "What happens at check-in?",
-    "How do you handle cancellations?",
-    "Who looks at the numbers, and when?",
-    "How do the clinicians see their day?",
-    "What does the end of the day look like?",
-    "How do you onboard new front desk staff?",
+    "Tell me a bit about how the day runs.",
+    "What does a normal day look like?",
+    "How do things usually work at your place?",
+    "Walk me through how the clinic runs.",
+    "Anything about how you work that I should know?",
+    "How is the team set up?",
+    "Give me a feel for the routine there.",
+    "What's the rhythm of a typical week?",
+    "How do you organise things day to day?",
+    "Tell me something about how you run the place.",
 ]
 PROCESS = [
     "Usually the patient calls, the desk finds a slot, and we send a link for the intake form.",
