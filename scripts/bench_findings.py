@@ -323,6 +323,8 @@ def print_report(res: dict[str, Any]) -> None:
             f"          {r['rank']!s:>4} {r['n_docs']:>4} {r['n_statements']:>5} {r['lead'] or '-':>4} "
             f"{r['purity']:>6.2f} {'+'.join(r['mixed']) or '-':>7}  {r['label'][:60]}"
         )
+    led = sum(1 for r in res["findings"] if r["lead"])
+    print(f"findings led by a planted pain: {led} of {res['n_findings']}")
     print(f"Spearman rank correlation (true prevalence vs finding rank): {res['spearman']:.3f}")
     tf = res["traps_in_findings"]
     print(
