@@ -42,6 +42,15 @@ DATASETS = {
     "fleet": ROOT / "data" / "fixtures" / "studies" / "fleet-holdout",
 }
 HELD_OUT = {"fleet"}
+# The sample data's interviewer / rep speakers, from the table in data/fixtures/README.md.
+SAMPLE_TEAM = {
+    "int01_brightpath_logistics": ["Interviewer"], "int02_northwind_health": ["Q"],
+    "int03_lumen_analytics": ["Tom Becker"], "sales01_vertex_manufacturing": ["Jordan Hale"],
+    "int04_atlas_insurance": ["Priya (Relay)"], "sales02_pinecrest_solar": ["Kendra Walsh"],
+    "int05_fernwood_staffing": ["Interviewer"], "int06_meridian_bank": ["Interviewer"],
+    "int07_tidewater_hvac": ["SPEAKER_01"], "int08_quantia_telecom": ["Sam Okafor"],
+    "sales03_orchard_foods": ["AE"], "sales04_helios_pharma": ["Rep"],
+}  # fmt: skip
 TRAP_PREFIXES = ("rep_only", "interviewer_mention", "denial")
 
 _WORD = re.compile(r"[a-z0-9']+")
@@ -86,7 +95,7 @@ def load_truth(name: str) -> Truth:
         keywords = {p["id"]: p["keywords"] for p in raw["pain_points"]}
         keywords["rep_only"] = [k for t in raw.get("rep_only_topics", []) for k in t["keywords"]]
         keywords["one_off"] = [k for t in raw.get("noise_pains", []) for k in t["keywords"] if len(k) > 6]
-        return Truth(name, base / "interviews", raw["n_docs"], pains, [], {}, keywords)
+        return Truth(name, base / "interviews", raw["n_docs"], pains, [], SAMPLE_TEAM, keywords)
     raw = json.loads((base / "truth.json").read_text(encoding="utf-8"))
     return Truth(
         name,
