@@ -20,7 +20,7 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from study_build import Pools, assign, build_doc  # noqa: E402
+from study_build import Pools, assign, build_doc, job_title  # noqa: E402
 from study_render import Doc, check_variety, write_study  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "fixtures" / "studies" / "fleet-holdout"
@@ -448,7 +448,7 @@ def context_fill(rng: random.Random, info: tuple) -> dict[str, object]:
     stem, company, kind, segment, role, c1, c2, city = info
     trucks = rng.randint(60, 400) if segment == "Large fleet" else rng.randint(8, 45)
     return {
-        "trucks": trucks, "city": city, "kind": kind, "role": role.lower(), "years": rng.randint(2, 20),
+        "trucks": trucks, "city": city, "kind": kind, "role": job_title(role), "years": rng.randint(2, 20),
         "drivers": trucks + rng.randint(0, 15), "freight": rng.choice(FREIGHT),
         "old": rng.choice(OLD_SYSTEMS), "disp": rng.randint(2, 14), "loads": trucks * rng.randint(2, 5),
         "company": company,

@@ -21,7 +21,7 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from study_build import Pools, assign, build_doc  # noqa: E402
+from study_build import Pools, assign, build_doc, job_title  # noqa: E402
 from study_render import Doc, check_variety, write_study  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "fixtures" / "studies" / "clinic-scheduling"
@@ -558,7 +558,7 @@ def context_fill(rng: random.Random, info: tuple) -> dict[str, object]:
     stem, company, kind, segment, role, c1, c2, city = info
     fill = {
         "kind": kind, "n": rng.randint(2, 9) if segment == "Multi-site" else 1, "city": city,
-        "role": role.lower(), "years": rng.randint(3, 15), "visits": rng.randint(4, 30) * 10,
+        "role": job_title(role), "years": rng.randint(3, 15), "visits": rng.randint(4, 30) * 10,
         "pct": rng.randint(2, 9) * 5, "prov": rng.randint(4, 40), "desk": rng.randint(2, 12),
         "old": rng.choice(OLD_SYSTEMS), "mins": rng.choice([20, 30, 40, 45, 60]), "company": company,
     }  # fmt: skip

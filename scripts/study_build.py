@@ -14,6 +14,11 @@ from typing import Any
 from study_render import Doc, sentences
 
 
+def job_title(role: str) -> str:
+    """A job title mid-sentence: 'VP Operations' keeps its acronym, 'Clinic Manager' is lower-cased."""
+    return " ".join(w if w.isupper() else w.lower() for w in role.split())
+
+
 class Pools:
     """Draw each line at most ``limit`` times in the whole study (1 for customer lines)."""
 
@@ -72,7 +77,7 @@ def build_doc(
         if se:
             doc.say(lead, f"I've also brought {se.split()[0]}, one of our solutions engineers.")
             doc.say(se, "Hi everyone, good to meet you.")
-        doc.say(c1, f"Hi, yeah, thanks. I'm the {role.lower()} at {company}.")
+        doc.say(c1, f"Hi, yeah, thanks. I'm the {job_title(role)} at {company}.")
         if c2:
             doc.say(c2, pools.take(c.SECOND_INTROS_SALES, 2))
         doc.say(lead, c.TEXT["sales_about"])
