@@ -238,9 +238,11 @@ def score(truth: Truth, findings: list[dict[str, Any]], statements: list[Any]) -
     # Rank correlation: true prevalence against the rank of each pain's best led finding; a pain with no
     # finding it leads ranks after every finding (ties share that rank).
     ranks = [p["best_rank"] if p["best_led"] and p["best_rank"] else n_findings + 1 for p in pains]
-    prevalence = [p["true_docs"] for p in pains]
-    rho = float(spearmanr(prevalence, [-r for r in ranks]).statistic) if len(set(ranks)) > 1 else 0.0
-    rho = 0.0 if rho != rho else round(rho, 3)  # NaN when a side is constant
+    rho = _spearman([p["true_docs"] for p in pains], ranks)
+    # The same among the pains that do lead a finding only: missing pains ranked last can flatter the
+    # figure above (two rare pains with no finding "agree" with their low prevalence).
+    found = [(p["true_docs"], p["best_rank"]) for p in pains if p["best_led"] and p["best_rank"]]
+    rho_found = _spearman([f[0] for f in found], [f[1] for f in found]) if len(found) >= 3 else None
 
     in_findings = Counter()
     for r in rows:
@@ -255,11 +257,20 @@ def score(truth: Truth, findings: list[dict[str, Any]], statements: list[Any]) -
         "n_statements": len(statements),
         "pains": pains,
         "spearman": rho,
+        "spearman_found": rho_found,
         "findings": rows,
         "traps_in_findings": dict(in_findings),
         "trap_statements_analysed": trap_total,
         "team_speech_analysed": team_as_customer,
     }
+
+
+def _spearman(prevalence: list[int], ranks: list[int]) -> float:
+    """Spearman's rho of prevalence against rank (rank 1 = first, so the sign is flipped); 0 if undefined."""
+    if len(set(ranks)) < 2 or len(set(prevalence)) < 2:
+        return 0.0
+    rho = float(spearmanr(prevalence, [-r for r in ranks]).statistic)
+    return 0.0 if rho != rho else round(rho, 3)
 
 
 def _f1(p: float, r: float) -> float:
@@ -280,7 +291,7 @@ def goals(res: dict[str, Any]) -> list[tuple[str, bool, str]]:
                 f"led {p['led']}, P {p['precision']:.2f}, R {p['recall']:.2f}",
             )
         )
-    out.append(("dev: rank correlation >= 0.95", res["spearman"] >= 0.95, f"rho {res['spearman']:.3f}"))
+    out.append(("dev: rank correlation >= 0.95", _rho_ok(res, 0.95), _rho_text(res)))
     out.append(("no rep/interviewer/denial sentence is evidence", evidence_traps == 0, f"{evidence_traps}"))
     # Held-out style: pains voiced in >= 7/24 of the interviews.
     threshold = 7 / 24 * res["n_docs"]
@@ -303,10 +314,19 @@ def goals(res: dict[str, Any]) -> list[tuple[str, bool, str]]:
             f"{top['id']} rank {top['best_rank']}",
         )
     )
-    out.append(
-        ("held-out style: rank correlation >= 0.9", res["spearman"] >= 0.9, f"rho {res['spearman']:.3f}")
-    )
+    out.append(("held-out style: rank correlation >= 0.9", _rho_ok(res, 0.9), _rho_text(res)))
     return out
+
+
+def _rho_ok(res: dict[str, Any], bar: float) -> bool:
+    """Both correlations clear the bar (the second where at least three pains lead a finding)."""
+    found = res["spearman_found"]
+    return res["spearman"] >= bar and (found is None or found >= bar)
+
+
+def _rho_text(res: dict[str, Any]) -> str:
+    found = res["spearman_found"]
+    return f"rho {res['spearman']:.3f}, among found {'-' if found is None else f'{found:.3f}'}"
 
 
 # ------------------------------------------------------------------------------------------ output
@@ -334,7 +354,8 @@ def print_report(res: dict[str, Any]) -> None:
         )
     led = sum(1 for r in res["findings"] if r["lead"])
     print(f"findings led by a planted pain: {led} of {res['n_findings']}")
-    print(f"Spearman rank correlation (true prevalence vs finding rank): {res['spearman']:.3f}")
+    print(f"Spearman rank correlation (true prevalence vs finding rank): {_rho_text(res)}")
+    print("  (all pains, a pain leading no finding ranked last; 'among found': pains that lead one)")
     tf = res["traps_in_findings"]
     print(
         "traps among finding statements: "
