@@ -110,8 +110,8 @@ VOICINGS = {
     "T4": [
         "The routing sends our trucks under low bridges. It's planning routes for cars, not for a "
         "thirteen-foot-six trailer.",
-        "Why does the ETA assume my driver can do seventy the whole way, with no stops?",
-        "I'd love it if the route planner knew which roads don't allow trucks at all.",
+        "How is the ETA assuming my driver can do seventy the whole way, with no stops?",
+        "If the route planner just knew which roads don't allow trucks at all, that'd be half the battle.",
         "A driver followed the suggested route into a residential street with a weight limit. || He had to "
         "back out half a mile, and we missed the delivery window at the distribution centre, so the "
         "appointment got pushed a full day.",
@@ -124,8 +124,8 @@ VOICINGS = {
     "T5": [
         "The driver app drains the phone battery. By mid-afternoon the phone's dead and the driver can't "
         "do anything.",
-        "Why does the app need to run the GPS at full power all day? The drivers' phones are cooking.",
-        "I'd love it if the app didn't kill a phone before the shift ends.",
+        "Does the app really need the GPS at full power all day? The drivers' phones are cooking.",
+        "All I want is an app that doesn't kill a phone before the shift ends.",
         "We bought every driver a battery pack. || That's how bad it is with the app, it just eats through "
         "the charge in five or six hours.",
         "The app's alright, apart from the part where it flattens your phone by lunchtime.",
@@ -145,12 +145,12 @@ DENIALS = {
     ],
     "T3": [
         "Fuel tax isn't an issue, our accountant handles it with the export.",
-        "No, the IFTA report comes out fine, we just file it.",
+        "The IFTA report comes out fine, we just file it.",
         "Honestly the fuel tax side is easy for us, we're mostly in one state.",
     ],
     "T4": [
         "Routing's good, actually. The drivers mostly know their lanes anyway.",
-        "No, the ETAs are pretty close for us.",
+        "The ETAs are pretty close for us.",
         "The route planner is fine, it knows the truck roads.",
     ],
     "T5": [

@@ -157,7 +157,7 @@ VOICINGS = {
         "morning to check coverage before the visits.",
         "Why can't it check eligibility on its own when the appointment's booked? We're still doing it by "
         "phone, in this day and age.",
-        "I'd love it if the eligibility check just ran overnight and flagged the ones that failed.",
+        "My dream is the eligibility check running overnight and flagging whichever ones failed.",
         "We had a patient come in for six sessions, and on the seventh we found out her plan had lapsed in "
         "March. || Nobody had checked, because each check takes ten minutes per person. We ate the cost of "
         "all six visits.",
@@ -167,7 +167,7 @@ VOICINGS = {
         "patient.",
         "My billing person spends most of Monday on hold with insurers confirming coverage, because the "
         "verification feature times out.",
-        "Is there any way to batch the eligibility checks? Doing them one patient at a time eats my whole "
+        "Can we batch the eligibility checks somehow? Doing them one patient at a time eats my whole "
         "morning.",
         "Oh perfect, the eligibility check says pending again. It's been pending since Tuesday.",
         "Coverage checks, that's where my staff lose hours. The payer responses come back as these "
@@ -178,7 +178,7 @@ VOICINGS = {
         "into a website.",
         "The pet insurance pre-approvals are all email and phone calls, and it slows down every surgery we "
         "try to book.",
-        "Honestly the eligibility thing drives me up the wall. Ten, fifteen minutes a patient, and it's "
+        "The eligibility thing drives me up the wall. Ten, fifteen minutes a patient, and it's "
         "just retyping the same details.",
         "If I could get back the time we spend verifying insurance, I could probably skip hiring another "
         "receptionist.",
@@ -188,8 +188,8 @@ VOICINGS = {
         "just not in the chart.",
         "We see duplicate visit notes in the EHR all the time. Same note twice, sometimes three times, and "
         "the auditors hate it.",
-        "Why does a note that's signed in your app show up unsigned in the chart system?",
-        "I'd love it if the clinical notes just synced once, correctly, instead of us reconciling them "
+        "How come a note that's signed in your app shows up unsigned in the chart system?",
+        "All I'm asking is that the clinical notes sync once, correctly, instead of us reconciling them "
         "every Friday.",
         "So a patient had a reaction, and the vet's note about it never made it into the record. || The next "
         "vet almost used the same drug on her. That one scared me, honestly.",
@@ -202,16 +202,16 @@ VOICINGS = {
         "notes, notes attached to the wrong visit.",
         "Every Friday my office manager goes through the week's charts looking for notes that didn't come "
         "across. That's a couple of hours of her week, gone.",
-        "What I want is one note per visit, in the chart, every time.",
-        "We had an audit and a third of the flagged records were our own duplicate notes from the "
+        "One note per visit, in the chart, every time. That's the bar.",
+        "During our last audit, a third of the flagged records were our own duplicate notes from the "
         "integration.",
     ],
     "E": [
         "Reporting is slow. A month-end report across our five sites takes, like, twenty minutes to load, "
         "if it loads at all.",
         "The numbers in the utilisation report don't match what we actually billed. So I don't trust them.",
-        "Why does the revenue report show different totals depending on which day I run it?",
-        "I'd love it if I could get a per-location report without exporting three spreadsheets and "
+        "Shouldn't the revenue report give the same totals whichever day I run it? Because it doesn't.",
+        "If only I could pull a per-location report without exporting three spreadsheets and "
         "stitching them together.",
         "I presented the quarterly numbers to the owners, and a partner pointed out our visit count was off "
         "by a few hundred. || The report had counted cancelled visits as completed ones. That was, um, "
@@ -219,7 +219,7 @@ VOICINGS = {
         "The reports are a bit, well, let's just say I build my own in Excel.",
         "Oh sure, the dashboard's pretty. It's also wrong about half the time.",
         "Anything with more than one location in it takes forever. I click run and go get a coffee.",
-        "Is there a way to make the provider productivity report match payroll? Because right now the two "
+        "Any chance the provider productivity report could match payroll? Because right now the two "
         "never agree.",
         "The reporting module is fine for one clinic, but across the group it times out or gives numbers "
         "nobody believes.",
@@ -228,7 +228,7 @@ VOICINGS = {
         "The pricing is per provider, and every time we add a part-time hygienist the bill jumps. I can "
         "never predict it.",
         "Why am I paying a full seat for a locum who works two days a month?",
-        "I'd love it if the price didn't change every time someone joins or leaves. A flat number per "
+        "Ideally the price wouldn't move every time someone joins or leaves. A flat number per "
         "location would be so much easier to budget.",
         "Our invoice went up by, I think, forty percent one quarter. || It turned out it counted every "
         "provider who had logged in that month, students included. Finance asked me to explain it and I "
@@ -236,14 +236,14 @@ VOICINGS = {
         "The per-provider model is, hmm, not the friendliest for a clinic with lots of part-timers.",
         "Great product, but the pricing is a guessing game. I never know what the bill is going to be.",
         "Lovely surprise every quarter, a brand new invoice total.",
-        "What I need is a price I can put in the budget in January and not revisit in June.",
+        "I need a price I can put in the budget in January and not revisit in June.",
     ],
     "G": [
         "The mobile app logs providers out constantly. You're with a patient, you open the app to check the "
         "next slot, and it's back at the login screen.",
-        "Why does the phone app make me sign in again every single time I switch apps? I'm a vet, my hands "
-        "are usually, um, occupied.",
-        "I'd love it if the app just kept me logged in for the whole day. That's all I want from it.",
+        "What's the logic in making me sign in again every single time I switch apps on my phone? I'm a "
+        "vet, my hands are usually, um, occupied.",
+        "Keep me logged in for the whole day, please. That's all I want from the app.",
         "Our therapists do home visits, and the app keeps kicking them out. || So they end up writing on "
         "paper and typing it all in later.",
         "The app is, well, it's fine, apart from the part where it forgets who you are every ten minutes.",
@@ -267,30 +267,30 @@ DENIALS = {
     ],
     "C": [
         "Eligibility is fine, we don't take much insurance anyway, it's mostly self-pay.",
-        "No, the coverage checks are quick for us, a few seconds each.",
+        "The coverage checks are quick for us, a few seconds each.",
         "Insurance verification runs automatically for us and it's been reliable.",
         "Not a problem here, our billing company handles eligibility.",
         "Honestly the insurance side works, I don't even think about it.",
     ],
     "D": [
         "The EHR sync has been okay, I haven't seen missing notes.",
-        "No, notes come across fine. We checked a sample last quarter and everything matched.",
+        "Notes come across fine. We checked a sample last quarter and everything matched.",
         "We chart in the system itself, so the EHR link isn't something that causes us trouble.",
         "Notes? No, those land where they should.",
     ],
     "E": [
         "Reports are fine, I mean, I only look at the daily list anyway.",
-        "No, the reporting does what I need and it's quick enough.",
+        "The reporting does what I need and it's quick enough.",
         "The numbers match our billing, we check every month.",
     ],
     "F": [
         "Pricing's fine, it's predictable enough for us.",
-        "No, cost-wise it's reasonable, we knew what we signed up for.",
+        "Cost-wise it's reasonable, we knew what we signed up for.",
         "The price hasn't been an issue, honestly.",
     ],
     "G": [
         "The app's fine for me, it stays logged in.",
-        "No, the phone app has never kicked me out.",
+        "The phone app has never kicked me out, touch wood.",
         "I don't use the app much, but the providers haven't complained about it.",
     ],
 }
@@ -799,6 +799,18 @@ PROCESS = [
     "Staff swap shifts between themselves and just tell me afterwards.",
     "The clinic next door refers a lot of patients to us.",
     "Our fees went up a little in March, first time in two years.",
+    "We do a short stand-up at lunchtime to shuffle the afternoon if we need to.",
+    "Most new patients find us through search, some through word of mouth.",
+    "The owners meet with each site manager once a quarter.",
+    "Every site keeps its own petty cash, which I reconcile monthly.",
+    "Our cleaners come in after close, around seven.",
+    "We rent one site and own the other buildings.",
+    "Team leaders approve holiday requests, I just see the summary.",
+    "We print a weekly rota and pin it up in the staff room.",
+    "Our phones switch to voicemail during the lunch hour.",
+    "A couple of the clinicians job-share, two days and three days.",
+    "We review patient feedback together on the last Friday of the month.",
+    "New sites get a launch week where the managers from the other sites help out.",
 ]
 RESEARCH_FORMATS = ["otter"] * 6 + ["rev"] * 6 + ["zoom_vtt"] * 5 + ["teams_vtt"] * 5
 # Sales: the first five have an AE and a solutions engineer; Gong CSV is a sales-call recorder.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -81,6 +82,13 @@ def test_truth_is_consistent(study):
         if s["tag"] in pain_ids:
             key = s["text"].lower()
             assert seen.setdefault(key, s["doc_id"]) == s["doc_id"], s
+    # ... and no opening (first three words) of a pain sentence is used in more than two interviews.
+    openings: dict[str, set[str]] = {}
+    for s in sentences:
+        if s["tag"] in pain_ids:
+            opening = " ".join(re.findall(r"[a-z']+", s["text"].lower())[:3])
+            openings.setdefault(opening, set()).add(s["doc_id"])
+    assert max(len(docs) for docs in openings.values()) <= 2
     one_offs = [s["doc_id"] for s in sentences if s["tag"] == "one_off"]
     assert len(one_offs) == len(set(one_offs)) >= 4
     assert sum(s["tag"] == "rep_only" for s in sentences) >= 6
