@@ -409,6 +409,24 @@ def test_csv_multiple_documents_with_aliases(tmp_path):
     assert any("not times" in n for n in c2.notes)
 
 
+def test_csv_gong_style_affiliation_marks_the_sellers_people(tmp_path):
+    # Gong-like call exports: one row per sentence, Internal = the seller's people, External = the customer.
+    path = write(
+        tmp_path / "call.csv",
+        "call_id,speaker_name,speaker_email,affiliation,start_time,end_time,sentence\n"
+        "k1,Nadia Kowalski,nadia@vendor.example,Internal,1.00,2.50,Hi there.\n"
+        "k1,Priyanka Rao,priyanka@vendor.example,Internal,2.50,4.00,I'm the solutions engineer.\n"
+        'k1,Sarah Whitfield,sarah@clinic.example,External,4.20,6.00,"Hi, thanks."\n',
+    )
+    (call,) = read_transcripts(path)
+    assert call.doc_id == "k1"
+    assert [(u.speaker, u.role, u.start) for u in call.utterances] == [
+        ("Nadia Kowalski", "interviewer", 1.0),
+        ("Priyanka Rao", "interviewer", 2.5),
+        ("Sarah Whitfield", "customer", 4.2),
+    ]
+
+
 def test_csv_without_doc_id_uses_stem_and_semicolons(tmp_path):
     t = read_one(write(tmp_path / "quantia.csv", "speaker;text\nSam;Hi, there; welcome\nOlivia;Thanks\n"))
     assert t.doc_id == "quantia"

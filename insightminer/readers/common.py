@@ -78,11 +78,11 @@ def parse_timestamp(value: Any) -> float | None:
 _INTERVIEWER = {
     "interviewer", "rep", "sales", "sales rep", "salesperson", "sales person", "seller", "host", "moderator",
     "researcher", "facilitator", "agent", "account executive", "ae", "sdr", "bdr", "vendor", "staff",
-    "employee", "interviewer/moderator", "ux researcher", "csm", "support",
+    "employee", "interviewer/moderator", "ux researcher", "csm", "support", "internal",
 }  # fmt: skip
 _CUSTOMER = {
     "customer", "participant", "respondent", "prospect", "client", "interviewee", "user", "buyer",
-    "end user", "subject", "lead", "guest", "consumer", "patient",
+    "end user", "subject", "lead", "guest", "consumer", "patient", "external",
 }  # fmt: skip
 
 

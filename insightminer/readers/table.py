@@ -26,7 +26,8 @@ SPEAKER_ALIASES = ("speaker", "speaker_name", "name", "participant", "speaker_la
 TEXT_ALIASES = ("text", "utterance", "content", "transcript", "message", "body", "sentence")
 START_ALIASES = ("start", "start_time", "start_s", "start_sec", "begin", "timestamp", "time")
 END_ALIASES = ("end", "end_time", "end_s", "end_sec", "stop")
-ROLE_ALIASES = ("role", "speaker_role", "speaker_type", "participant_role")
+# "affiliation" (Internal / External) is how Gong-style call exports mark the seller's own people.
+ROLE_ALIASES = ("role", "speaker_role", "speaker_type", "participant_role", "affiliation")
 #: Columns that describe the interview rather than the row; constant per doc -> Transcript.metadata.
 METADATA_COLUMNS = frozenset(
     """segment company company_size industry region country date deal_stage stage persona title job_title
