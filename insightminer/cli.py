@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 app = typer.Typer(
     name="insightminer",
@@ -16,7 +17,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True, highlight=False)
+# soft_wrap: a message is one line whatever the terminal width (paths stay whole, output is greppable).
+console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 INPUTS = Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")]
 OUT_DIR = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
@@ -30,7 +32,8 @@ class CliError(Exception):
 
 
 def _fail(message: str, code: int = 1) -> None:
-    console.print(f"[bold red]error:[/bold red] {message}")
+    # Messages quote paths and file content: user data is never read as console markup.
+    console.print(f"[bold red]error:[/bold red] {escape(str(message))}")
     raise typer.Exit(code)
 
 
@@ -45,10 +48,10 @@ def _read_lines(path: Path | None) -> list[str]:
 
 def _print_record(record) -> None:
     if record.status == "skipped":
-        console.print(f"[yellow]skipped[/yellow] {record.path}: {record.reason}")
+        console.print(f"[yellow]skipped[/yellow] {escape(record.path)}: {escape(record.reason or '')}")
     else:
         note = f" ({'; '.join(record.notes)})" if record.notes else ""
-        console.print(f"[green]read[/green]    {record.path}{note}", style="dim")
+        console.print(f"[green]read[/green]    {escape(record.path + note)}", style="dim")
 
 
 @app.command()
@@ -152,14 +155,15 @@ def run(
     skipped = result.skipped
     console.print(
         f"[bold]{len(result.processed)} inputs processed, {len(skipped)} skipped[/bold]; "
-        f"{len(result.statements)} customer statements, {len(result.top_findings)} findings -> {out}"
+        f"{len(result.statements)} customer statements, {len(result.top_findings)} findings -> "
+        f"{escape(str(out))}"
     )
     for record in skipped:
-        console.print(f"  [yellow]skipped[/yellow] {record.path}: {record.reason}")
+        console.print(f"  [yellow]skipped[/yellow] {escape(record.path)}: {escape(record.reason or '')}")
     for finding in result.top_findings[:5]:
         prev = finding["prevalence"]
         console.print(
-            f"  {finding['rank']}. {finding['label']} — {prev['documents']} interviews "
+            f"  {finding['rank']}. {escape(finding['label'])} — {prev['documents']} interviews "
             f"({prev['share_of_documents']:.0%})"
         )
 
@@ -185,12 +189,13 @@ def ingest(
         max_file_bytes=int(max_file_mb * 1_000_000),
         unlabelled_speaker=unlabelled_speaker,
         on_record=_print_record,
+        reserved_ids=("ingest",),  # the manifest below is ingest.json
     )
     for transcript in transcripts:
         assign_roles(transcript)
         atomic_write_json(out / f"{transcript.doc_id}.json", transcript.to_dict())
     atomic_write_json(out / "ingest.json", {"inputs": [r.__dict__ for r in records]})
-    console.print(f"{len(transcripts)} transcripts written to {out}")
+    console.print(f"{len(transcripts)} transcripts written to {escape(str(out))}")
     if not transcripts:
         _fail("nothing could be read")
 
@@ -283,7 +288,9 @@ def themes(
         model=ThemeModel(min_theme_size=min_theme_size, random_state=seed),
     )
     n_themes = len(summary.get("themes", [])) if isinstance(summary, dict) else "?"
-    console.print(f"{n_themes} themes -> {out / 'assignments.csv'}, {out / 'themes.json'}")
+    console.print(
+        f"{n_themes} themes -> {escape(str(out / 'assignments.csv'))}, {escape(str(out / 'themes.json'))}"
+    )
 
 
 @app.command()
@@ -306,7 +313,7 @@ def emotions(
     rows = annotate_csv_emotions(
         input_csv, text_column, out, _embedder_for(classifier.embedding_model), classifier
     )
-    console.print(f"{rows} rows -> {out}")
+    console.print(f"{rows} rows -> {escape(str(out))}")
 
 
 @app.command()
@@ -326,7 +333,7 @@ def motivators(
     rows = annotate_csv_motivators(
         input_csv, text_column, out, _embedder_for(classifier.embedding_model), classifier
     )
-    console.print(f"{rows} rows -> {out}")
+    console.print(f"{rows} rows -> {escape(str(out))}")
 
 
 @app.command("train-classifier")
@@ -354,7 +361,9 @@ def train_classifier(
         multi_label=multi_label,
     )
     cv = (metrics.get("cv") or {}).get("macro_f1")
-    console.print(f"saved {out}" + (f"; cross-validated macro-F1 {cv:.3f}" if cv is not None else ""))
+    console.print(
+        f"saved {escape(str(out))}" + (f"; cross-validated macro-F1 {cv:.3f}" if cv is not None else "")
+    )
 
 
 @app.command()
@@ -381,7 +390,7 @@ def report(
         findings, personas, theme_trends(statements, findings, period="auto"), statements
     )
     atomic_write_text(run_dir / "report.html", html)
-    console.print(f"report re-written in {run_dir}")
+    console.print(f"report re-written in {escape(str(run_dir))}")
 
 
 @app.command()
@@ -435,5 +444,5 @@ def main() -> None:
         app()
     except (FileNotFoundError, ValueError, RuntimeError, OSError) as exc:
         # Known failure modes reach the user as one clear line, not a traceback.
-        console.print(f"[bold red]error:[/bold red] {exc}")
+        console.print(f"[bold red]error:[/bold red] {escape(str(exc))}")
         raise SystemExit(1) from None

@@ -7,6 +7,8 @@ named explicitly) raises IngestError.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import stat
@@ -14,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from insightminer.metadata import find_sidecars, is_sidecar_name, load_metadata, lookup, metadata_from_path
-from insightminer.readers.common import IngestError, ParsedDoc, clean_text, normalize_key
+from insightminer.readers.common import IngestError, ParsedDoc, clean_text, display_path, normalize_key
 from insightminer.readers.docx import parse_docx
 from insightminer.readers.encoding import decode_bytes
 from insightminer.readers.json_formats import parse_json
@@ -31,6 +33,7 @@ __all__ = [
     "ingest_paths",
     "load_metadata",
     "read_transcripts",
+    "run_folder_marker",
 ]
 
 TRANSCRIPT_EXTENSIONS: frozenset[str] = frozenset({".txt", ".vtt", ".srt", ".json", ".csv", ".docx", ".md"})
@@ -120,10 +123,24 @@ def _unsupported(ext: str) -> str:
 
 
 _UNSAFE_ID = re.compile(r"[\\/\x00-\x1f\x7f]")
+#: Doc ids name output files (``ingest`` writes DOC_ID.json); file systems allow 255 bytes per name.
+MAX_DOC_ID_CHARS = 100
+
+
+def _shorten(doc_id: str) -> str:
+    """Cut a long id, keeping it unique: the first characters plus a hash of the whole id."""
+    if len(doc_id) <= MAX_DOC_ID_CHARS and len(doc_id.encode("utf-8")) <= 4 * MAX_DOC_ID_CHARS // 2:
+        return doc_id
+    digest = hashlib.sha256(doc_id.encode("utf-8")).hexdigest()[:10]
+    head = doc_id[: MAX_DOC_ID_CHARS - 11]
+    while len(head.encode("utf-8")) > 2 * MAX_DOC_ID_CHARS - 11:
+        head = head[:-1]
+    return f"{head}-{digest}"
 
 
 def _safe_doc_id(raw: str | None, default: str, notes: list[str]) -> str:
     """A doc id from inside a file, made safe to use as a file name (outputs are written per doc id)."""
+    default = _shorten(_UNSAFE_ID.sub("_", display_path(default)))
     doc_id = clean_text(raw or "")
     if not doc_id:
         return default
@@ -132,7 +149,10 @@ def _safe_doc_id(raw: str | None, default: str, notes: list[str]) -> str:
         safe = default
     if safe != doc_id:
         notes.append(f"doc_id {doc_id!r} changed to {safe!r} (path separators and control characters)")
-    return safe
+    short = _shorten(safe)
+    if short != safe:
+        notes.append(f"doc_id of {len(safe)} characters shortened to {short!r}")
+    return short
 
 
 def read_transcripts(
@@ -180,7 +200,7 @@ def read_transcripts(
         transcripts.append(
             Transcript(
                 doc_id=doc_id,
-                source=str(path),
+                source=display_path(path),
                 utterances=doc.utterances,
                 metadata=dict(doc.metadata),
                 source_format=_FORMATS[ext],
@@ -223,24 +243,70 @@ def _group_same_stem(names: list[str]) -> list[list[str]]:
     return groups
 
 
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """A folder (following links); a link that loops or dangles is a file whose reading fails later."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+#: Files every run folder holds; one with run.json or findings.json written by insightminer is a run folder.
+_RUN_MARKERS = ("run.json", "findings.json")
+
+
+def _is_insightminer_output(path: Path) -> bool:
+    try:
+        if path.stat().st_size > 200_000_000:
+            return False
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return False
+    if not isinstance(data, dict):
+        return False
+    generator = data.get("generator")
+    return "insightminer_version" in data or (
+        isinstance(generator, dict) and generator.get("name") == "insightminer"
+    )
+
+
+def run_folder_marker(folder: Path, names: Sequence[str] | None = None) -> str | None:
+    """The file that shows ``folder`` is an insightminer run folder (its outputs are never inputs)."""
+    if names is None:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return None
+    for marker in _RUN_MARKERS:
+        if marker in names and _is_insightminer_output(folder / marker):
+            return marker
+    return None
+
+
 def _walk(root: Path, skip: Path | None) -> Iterator[tuple[list[Path], list[Path], str | None]]:
     """(files, sidecars from the root down to their folder, error) in sorted order; hidden entries skipped.
 
     ``files`` is one file, or several copies of one interview in different formats (best first).
-    An unreadable folder yields ([folder], [], reason) so it too is accounted for.
+    An unreadable folder, a folder reached twice (a symlink loop) and an insightminer run folder yield
+    ([folder], [], reason) so they too are accounted for.
     """
     seen_dirs: set[str] = set()
 
     def visit(folder: Path, sidecars: list[Path]) -> Iterator[tuple[list[Path], list[Path], str | None]]:
         real = os.path.realpath(folder)
-        if real in seen_dirs:  # a symlink loop or a folder linked twice
+        if real in seen_dirs:
+            yield [folder], [], "folder already read (a symbolic link loop or a folder linked twice)"
             return
         seen_dirs.add(real)
         try:
             with os.scandir(folder) as it:
-                entries = sorted((e.name, e.is_dir()) for e in it)
+                entries = sorted((e.name, _is_dir(e)) for e in it)
         except OSError as exc:
             yield [folder], [], _os_reason(exc).replace("file", "folder")
+            return
+        marker = run_folder_marker(folder, [name for name, is_dir in entries if not is_dir])
+        if marker is not None:
+            yield [folder], [], f"an insightminer run folder ({marker}): its outputs are never read as inputs"
             return
         chain = sidecars + [folder / name for name in find_sidecars(n for n, is_dir in entries if not is_dir)]
         files = [
@@ -292,22 +358,25 @@ def ingest_paths(
     unlabelled_speaker: str | None = None,
     audio_reader: Callable[[Path], list[Transcript]] | None = None,
     on_record: Callable[[InputRecord], None] | None = None,
+    reserved_ids: Sequence[str] = (),
 ) -> tuple[list[Transcript], list[InputRecord]]:
     """Read files and folders (recursively, sorted) into transcripts, with one InputRecord per input.
 
     Hidden files/folders and metadata sidecars are not inputs. Audio goes to ``audio_reader`` (skipped
     with a reason when it is None). A reader failure skips that file with its reason; it never raises.
-    Duplicate doc ids get a deterministic suffix (the parent folder name, else -2, -3, ...), noted.
+    Duplicate doc ids get a deterministic suffix (the parent folder name, else -2, -3, ...), noted;
+    ``reserved_ids`` (names the caller writes itself, e.g. the ``ingest`` manifest) count as used.
     """
     explicit = load_metadata(Path(metadata_file)) if metadata_file is not None else {}
     skip = Path(os.path.realpath(metadata_file)) if metadata_file is not None else None
     transcripts: list[Transcript] = []
     records: list[InputRecord] = []
-    used_ids: dict[str, str] = {}
+    used_ids: dict[str, str] = {name: "the output folder's own files" for name in reserved_ids}
     seen_files: set[str] = set()
     sidecar_cache: dict[Path, dict[str, dict[str, str]]] = {}
 
     def emit(record: InputRecord) -> None:
+        record.path = display_path(record.path)
         records.append(record)
         if on_record is not None:
             on_record(record)
@@ -337,9 +406,9 @@ def ingest_paths(
                     return False
                 found = list(audio_reader(path))
                 for t in found:
-                    t.source = t.source or str(path)
+                    t.source = display_path(t.source or path)
                     t.source_format = t.source_format or "audio"
-                    t.doc_id = clean_text(t.doc_id) or path.stem
+                    t.doc_id = _safe_doc_id(t.doc_id, path.stem, t.notes)
                 if not found:
                     raise IngestError("no speech found in the audio")
             else:

@@ -36,7 +36,9 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
+    # A lone surrogate (a non-UTF-8 file name given on the command line) is written as "\udcff" text
+    # rather than failing the whole write.
+    atomic_write_bytes(path, text.encode("utf-8", "backslashreplace"))
 
 
 def dumps_json(data: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -30,14 +31,32 @@ class ParsedDoc:
 # Zero-width and direction marks show up in subtitle and Word exports; they are never content.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"), None)
 _WS = re.compile(r"\s+")
+# Lone surrogates (a JSON "\ud800" escape, a non-UTF-8 file name) cannot be written as UTF-8 anywhere.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def clean_text(text: str, *, unescape: bool = False) -> str:
-    """Collapse whitespace (NBSP included), drop invisible marks; optionally unescape HTML entities."""
+    """Collapse whitespace (NBSP included), drop invisible marks and lone surrogates (-> U+FFFD);
+    optionally unescape HTML entities."""
     if unescape:
         text = html.unescape(text)
-    text = text.translate(_INVISIBLE)
+    text = _SURROGATE.sub("\ufffd", text.translate(_INVISIBLE))
     return _WS.sub(" ", text).strip()
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path as valid Unicode text: bytes of a non-UTF-8 file name become ``\\xff`` escapes.
+
+    Python keeps such bytes as lone surrogates (surrogateescape), which no UTF-8 writer accepts
+    (parquet, JSON files), so every path that reaches an output goes through here.
+    """
+    text = os.fspath(path)
+    if not _SURROGATE.search(text):
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that was not an escaped byte
+        return _SURROGATE.sub("\ufffd", text)
 
 
 _TS = re.compile(r"^\s*(?:(\d{1,3}):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?\s*$")
