@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -22,6 +22,39 @@ console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 INPUTS = Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")]
 OUT_DIR = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
+# Options with a fixed set of values or a range are checked by the parser, before anything runs.
+MOTIVATOR_BACKENDS = Literal["head", "similarity", "nli"]
+ASR_BACKENDS = Literal["faster-whisper", "transformers"]
+MAX_FILE_MB = Annotated[
+    float, typer.Option(min=0.001, help="Skip transcript files larger than this (MB, > 0).")
+]
+
+
+def _field_mapping(value: str | None) -> str | None:
+    from insightminer.readers.common import parse_field_mapping
+
+    try:
+        parse_field_mapping(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return value
+
+
+FIELDS = Annotated[
+    str | None,
+    typer.Option(
+        callback=_field_mapping,
+        help="Column / key names of another layout, for CSV, TSV, JSON and JSONL alike: "
+        "'speaker=Spkr,text=Content,start=StTime,end=EnTime' "
+        "(fields: speaker, text, start, end, role, doc_id).",
+    ),
+]
+RECORDS = Annotated[
+    str | None,
+    typer.Option(
+        help="JSON / JSONL: the (dotted) key holding the list of utterances, e.g. meeting_transcripts."
+    ),
+]
 EMBEDDING_MODEL = Annotated[
     str, typer.Option(help="Sentence-transformers model: the bundled default, a Hugging Face id or a path.")
 ]
@@ -88,37 +121,43 @@ def run(
     motivator_model: Annotated[
         str, typer.Option(help="Motivator head name (models/) or path.")
     ] = "motivators",
-    motivator_backend: Annotated[str, typer.Option(help="head | similarity | nli")] = "head",
+    motivator_backend: Annotated[MOTIVATOR_BACKENDS, typer.Option(help="head | similarity | nli")] = "head",
     nli_model: Annotated[
         str | None, typer.Option(help="NLI model id or path for --motivator-backend nli.")
     ] = None,
     asr_model: Annotated[str, typer.Option(help="tiny.en, base, a Whisper model id or a path.")] = "tiny.en",
-    asr_backend: Annotated[str, typer.Option(help="faster-whisper | transformers")] = "faster-whisper",
+    asr_backend: Annotated[
+        ASR_BACKENDS, typer.Option(help="faster-whisper | transformers")
+    ] = "faster-whisper",
     device: Annotated[str, typer.Option(help="cpu | cuda | auto")] = "cpu",
     min_theme_documents: Annotated[
-        int, typer.Option(help="Interviews a theme needs to become a finding.")
+        int, typer.Option(min=1, help="Interviews a theme needs to become a finding.")
     ] = 2,
     unlabelled_speaker: Annotated[
         str | None, typer.Option(help="Read transcripts without speaker labels as this one speaker.")
     ] = None,
-    max_file_mb: Annotated[float, typer.Option(help="Skip transcript files larger than this.")] = 20.0,
+    max_file_mb: MAX_FILE_MB = 20.0,
+    fields: FIELDS = None,
+    records: RECORDS = None,
     no_emotions: Annotated[bool, typer.Option("--no-emotions", help="Skip emotion classification.")] = False,
     no_motivators: Annotated[
         bool, typer.Option("--no-motivators", help="Skip motivator classification.")
     ] = False,
     cache_dir: Annotated[Path | None, typer.Option(help="Cache folder (embeddings, transcripts).")] = None,
     executor: Annotated[
-        str, typer.Option(help="local, or ray: fan speech-to-text and embedding out over a Ray cluster.")
+        Literal["local", "ray"],
+        typer.Option(help="local, or ray: fan speech-to-text and embedding out over a Ray cluster."),
     ] = "local",
     ray_address: Annotated[
         str | None, typer.Option(help="Ray cluster address ('auto', 'ray://head:10001'); default: start one.")
     ] = None,
-    ray_workers: Annotated[int, typer.Option(help="Ray embedding actors.")] = 2,
+    ray_workers: Annotated[int, typer.Option(min=1, help="Ray embedding actors.")] = 2,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors and the summary.")] = False,
 ) -> None:
     """Run everything: transcripts and audio in, ranked findings, personas and report out."""
     from insightminer.config import Config
     from insightminer.pipeline import NoUsableInputError, Pipeline
+    from insightminer.readers.common import parse_field_mapping
 
     config = Config(
         embedding_model=embedding_model,
@@ -132,6 +171,8 @@ def run(
         metadata_file=str(metadata) if metadata else None,
         max_file_mb=max_file_mb,
         unlabelled_speaker=unlabelled_speaker,
+        fields=parse_field_mapping(fields),
+        records=records,
         customer_speakers=list(customer or []),
         interviewer_speakers=list(interviewer or []),
         segment_field=segment_field,
@@ -176,10 +217,13 @@ def ingest(
     unlabelled_speaker: Annotated[
         str | None, typer.Option(help="Speaker for unlabelled transcripts.")
     ] = None,
-    max_file_mb: Annotated[float, typer.Option(help="Skip transcript files larger than this.")] = 20.0,
+    max_file_mb: MAX_FILE_MB = 20.0,
+    fields: FIELDS = None,
+    records: RECORDS = None,
 ) -> None:
     """Read transcripts into the project's JSON (one file per interview) and list what was skipped."""
     from insightminer.ingest import ingest_paths
+    from insightminer.readers.common import FieldMap, parse_field_mapping
     from insightminer.roles import assign_roles
     from insightminer.storage import atomic_write_json
 
@@ -190,6 +234,7 @@ def ingest(
         unlabelled_speaker=unlabelled_speaker,
         on_record=_print_record,
         reserved_ids=("ingest",),  # the manifest below is ingest.json
+        fmap=FieldMap.from_options(parse_field_mapping(fields), records) or None,
     )
     for transcript in transcripts:
         assign_roles(transcript)
@@ -205,7 +250,7 @@ def transcribe(
     inputs: INPUTS,
     out: OUT_DIR = Path("insightminer-transcripts"),
     asr_model: Annotated[str, typer.Option(help="tiny.en, base, a Whisper model id or a path.")] = "tiny.en",
-    backend: Annotated[str, typer.Option(help="faster-whisper | transformers")] = "faster-whisper",
+    backend: Annotated[ASR_BACKENDS, typer.Option(help="faster-whisper | transformers")] = "faster-whisper",
     device: Annotated[str, typer.Option(help="cpu | cuda | auto")] = "auto",
     compute_type: Annotated[
         str, typer.Option(help="CTranslate2 compute type (int8, float16, ...).")
@@ -213,8 +258,8 @@ def transcribe(
     language: Annotated[str | None, typer.Option(help="Language code; default: detect.")] = None,
     word_timestamps: Annotated[bool, typer.Option(help="Word-level timestamps.")] = False,
     no_vad: Annotated[bool, typer.Option("--no-vad", help="Do not skip silence with VAD.")] = False,
-    batch_size: Annotated[int, typer.Option(help="Segments decoded together.")] = 8,
-    beam_size: Annotated[int, typer.Option(help="Beam size (1 = greedy).")] = 1,
+    batch_size: Annotated[int, typer.Option(min=1, help="Segments decoded together.")] = 8,
+    beam_size: Annotated[int, typer.Option(min=1, help="Beam size (1 = greedy).")] = 1,
     no_split_stereo: Annotated[
         bool,
         typer.Option("--no-split-stereo", help="Do not transcribe stereo channels as separate speakers."),
@@ -222,7 +267,7 @@ def transcribe(
     speaker_names: Annotated[
         str | None, typer.Option(help="Names for channel 1, 2 of stereo calls, e.g. 'Rep,Customer'.")
     ] = None,
-    max_hours: Annotated[float, typer.Option(help="Reject files longer than this.")] = 4.0,
+    max_hours: Annotated[float, typer.Option(min=0.001, help="Reject files longer than this.")] = 4.0,
     cache_dir: Annotated[Path | None, typer.Option(help="Transcript cache folder.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Transcribe again even when cached.")] = False,
 ) -> None:
@@ -255,16 +300,18 @@ def themes(
     all_statements: Annotated[
         bool, typer.Option("--all-statements", help="Cluster every row, not only pain points.")
     ] = False,
-    min_theme_size: Annotated[int, typer.Option(help="Smallest theme.")] = 3,
+    min_theme_size: Annotated[int, typer.Option(min=2, help="Smallest theme.")] = 3,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     embedding_model: EMBEDDING_MODEL = "all-MiniLM-L6-v2",
     cache_dir: Annotated[Path | None, typer.Option(help="Embedding cache folder.")] = None,
 ) -> None:
     """Cluster the rows of any CSV into themes: DIR/assignments.csv (row, theme_id) and DIR/themes.json."""
     from insightminer.config import default_cache_dir
+    from insightminer.csvio import read_csv_table
     from insightminer.embed import Embedder
     from insightminer.themes import ThemeModel, cluster_csv
 
+    table = read_csv_table(input_csv, text_column)  # a wrong file or column fails before any model loads
     embedder = Embedder(embedding_model, cache_dir=(cache_dir or default_cache_dir()) / "embeddings")
     statement_filter = None
     if not all_statements:
@@ -280,7 +327,7 @@ def themes(
             )
 
     summary = cluster_csv(
-        input_csv,
+        table,
         text_column,
         out,
         embedder=embedder,
@@ -307,11 +354,13 @@ def emotions(
     ] = "emotions-hybrid",
 ) -> None:
     """Add emotion columns (emotion, emotion_score, emotions, ekman, sentiment) to every row of a CSV."""
+    from insightminer.csvio import read_csv_table
     from insightminer.emotions import EmotionClassifier, annotate_csv_emotions
 
+    table = read_csv_table(input_csv, text_column)  # a wrong file or column fails before any model loads
     classifier = EmotionClassifier(model)
     rows = annotate_csv_emotions(
-        input_csv, text_column, out, _embedder_for(classifier.embedding_model), classifier
+        table, text_column, out, _embedder_for(classifier.embedding_model), classifier
     )
     console.print(f"{rows} rows -> {escape(str(out))}")
 
@@ -322,16 +371,20 @@ def motivators(
     text_column: Annotated[str, typer.Option(help="Column holding the text.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output CSV.")],
     model: Annotated[str, typer.Option(help="Motivator head name (models/) or path.")] = "motivators",
-    backend: Annotated[str, typer.Option(help="head | similarity | nli")] = "head",
+    backend: Annotated[MOTIVATOR_BACKENDS, typer.Option(help="head | similarity | nli")] = "head",
     nli_model: Annotated[str | None, typer.Option(help="NLI model id or path for --backend nli.")] = None,
-    min_score: Annotated[float, typer.Option(help="Lowest score that counts as a motivator.")] = 0.25,
+    min_score: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Lowest score that counts as a motivator.")
+    ] = 0.25,
 ) -> None:
     """Add motivator columns (motivator, motivator_score, motivators) to every row of a CSV."""
+    from insightminer.csvio import read_csv_table
     from insightminer.motivators import MotivatorClassifier, annotate_csv_motivators
 
+    table = read_csv_table(input_csv, text_column)  # a wrong file or column fails before any model loads
     classifier = MotivatorClassifier(model, backend=backend, nli_model=nli_model, min_score=min_score)
     rows = annotate_csv_motivators(
-        input_csv, text_column, out, _embedder_for(classifier.embedding_model), classifier
+        table, text_column, out, _embedder_for(classifier.embedding_model), classifier
     )
     console.print(f"{rows} rows -> {escape(str(out))}")
 
@@ -344,9 +397,11 @@ def train_classifier(
     out: Annotated[Path, typer.Option("--out", "-o", help="Model folder, e.g. models/my-taxonomy.")],
     multi_label: Annotated[bool, typer.Option(help="Labels are lists (see --label-separator).")] = False,
     label_separator: Annotated[str, typer.Option(help="Separator of multi-label labels.")] = ";",
-    cv_folds: Annotated[int, typer.Option(help="Cross-validation folds for the reported figures.")] = 5,
+    cv_folds: Annotated[
+        int, typer.Option(min=2, help="Cross-validation folds for the reported figures.")
+    ] = 5,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 60,
+    epochs: Annotated[int, typer.Option(min=1, help="Training epochs.")] = 60,
     embedding_model: EMBEDDING_MODEL = "all-MiniLM-L6-v2",
 ) -> None:
     """Train a statement classifier (e.g. your own motivator taxonomy) on your labelled CSV."""

@@ -38,6 +38,10 @@ class Config:
     unlabelled_speaker: str | None = None
     customer_speakers: list[str] = field(default_factory=list)  # --customer overrides
     interviewer_speakers: list[str] = field(default_factory=list)  # --interviewer overrides
+    # A layout the readers do not know: which column / key holds which field ({"speaker": "Spkr", ...})
+    # and, for JSON / JSONL, the dotted key of the utterance list (--fields / --records).
+    fields: dict[str, str] = field(default_factory=dict)
+    records: str | None = None
 
     # analysis
     segment_field: str = "segment"

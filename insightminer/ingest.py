@@ -16,10 +16,17 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from insightminer.metadata import find_sidecars, is_sidecar_name, load_metadata, lookup, metadata_from_path
-from insightminer.readers.common import IngestError, ParsedDoc, clean_text, display_path, normalize_key
+from insightminer.readers.common import (
+    FieldMap,
+    IngestError,
+    ParsedDoc,
+    clean_text,
+    display_path,
+    normalize_key,
+)
 from insightminer.readers.docx import parse_docx
 from insightminer.readers.encoding import decode_bytes
-from insightminer.readers.json_formats import parse_json
+from insightminer.readers.json_formats import parse_json, parse_jsonl
 from insightminer.readers.subtitles import parse_srt, parse_vtt
 from insightminer.readers.table import parse_csv
 from insightminer.readers.text import parse_text
@@ -36,7 +43,9 @@ __all__ = [
     "run_folder_marker",
 ]
 
-TRANSCRIPT_EXTENSIONS: frozenset[str] = frozenset({".txt", ".vtt", ".srt", ".json", ".csv", ".docx", ".md"})
+TRANSCRIPT_EXTENSIONS: frozenset[str] = frozenset(
+    {".txt", ".vtt", ".srt", ".json", ".jsonl", ".csv", ".tsv", ".docx", ".md"}
+)
 AUDIO_EXTENSIONS: frozenset[str] = frozenset(
     {
         ".wav",
@@ -57,7 +66,7 @@ AUDIO_EXTENSIONS: frozenset[str] = frozenset(
 AUDIO_DISABLED_REASON = "audio input needs transcription (the transcribe stage is disabled)"
 
 _FORMATS = {".txt": "txt", ".md": "txt", ".vtt": "vtt", ".srt": "srt", ".json": "json", ".csv": "csv",
-            ".docx": "docx"}  # fmt: skip
+            ".docx": "docx", ".tsv": "tsv", ".jsonl": "jsonl"}  # fmt: skip
 
 
 def _size_error(size: int, max_file_bytes: int) -> IngestError:
@@ -155,11 +164,28 @@ def _safe_doc_id(raw: str | None, default: str, notes: list[str]) -> str:
     return short
 
 
+def _looks_tabular(text: str) -> bool:
+    """A tab-separated table with a header (CORAAL-style ``Line<TAB>Spkr<TAB>...``), not prose."""
+    lines = [line for line in text.split("\n", 60)[:60] if line.strip()]
+    if len(lines) < 2:
+        return False
+    header = lines[0].split("\t")
+    if len(header) < 2 or any(len(cell.strip()) > 40 or not cell.strip() for cell in header):
+        return False
+    same = sum(1 for line in lines[1:] if line.count("\t") == len(header) - 1)
+    return same >= 0.8 * (len(lines) - 1)
+
+
 def read_transcripts(
-    path: Path, *, max_file_bytes: int = 20_000_000, unlabelled_speaker: str | None = None
+    path: Path,
+    *,
+    max_file_bytes: int = 20_000_000,
+    unlabelled_speaker: str | None = None,
+    fmap: FieldMap | None = None,
 ) -> list[Transcript]:
     """Read one transcript file (a CSV or JSON list can hold several interviews).
 
+    ``fmap`` is the user's field mapping (--fields / --records) for tables and JSON of another layout.
     Raises IngestError with the human reason when the file cannot be read. The metadata on the
     returned transcripts is only what the file itself carries; ingest_paths adds folder and sidecar
     metadata.
@@ -173,22 +199,29 @@ def read_transcripts(
     _check_file(path, max_file_bytes)
     encoding: str | None = None
     notes: list[str] = []
+    source_format = _FORMATS[ext]
     if ext == ".docx":
         docs = [parse_docx(path, unlabelled_speaker=unlabelled_speaker)]
     else:
         decoded = decode_bytes(_read_bytes(path, max_file_bytes))
         encoding, notes, text = decoded.encoding, decoded.notes, decoded.text
         docs: list[ParsedDoc]
-        if ext in (".txt", ".md"):
+        source_format = _FORMATS[ext]
+        if ext == ".txt" and _looks_tabular(text):
+            docs = parse_csv(text, unlabelled_speaker=unlabelled_speaker, fmap=fmap)
+            source_format = "tsv"
+        elif ext in (".txt", ".md"):
             docs = [parse_text(text, unlabelled_speaker=unlabelled_speaker, markdown=ext == ".md")]
         elif ext == ".vtt":
             docs = [parse_vtt(text, unlabelled_speaker=unlabelled_speaker)]
         elif ext == ".srt":
             docs = [parse_srt(text, unlabelled_speaker=unlabelled_speaker)]
         elif ext == ".json":
-            docs = parse_json(text, unlabelled_speaker=unlabelled_speaker)
+            docs = parse_json(text, unlabelled_speaker=unlabelled_speaker, fmap=fmap)
+        elif ext == ".jsonl":
+            docs = parse_jsonl(text, unlabelled_speaker=unlabelled_speaker, fmap=fmap)
         else:
-            docs = parse_csv(text, unlabelled_speaker=unlabelled_speaker)
+            docs = parse_csv(text, unlabelled_speaker=unlabelled_speaker, fmap=fmap)
     transcripts: list[Transcript] = []
     dropped: list[str] = []
     for i, doc in enumerate(docs):
@@ -203,7 +236,7 @@ def read_transcripts(
                 source=display_path(path),
                 utterances=doc.utterances,
                 metadata=dict(doc.metadata),
-                source_format=_FORMATS[ext],
+                source_format=source_format,
                 encoding=encoding,
                 notes=[*notes, *doc.notes],
             )
@@ -217,7 +250,7 @@ def read_transcripts(
 
 #: When one folder holds the same interview in several formats (acme.json + acme.vtt + acme.srt, as the
 #: transcribe stage writes them, or a Zoom export's acme.m4a + acme.vtt), the first of these that reads wins.
-_FORMAT_PREFERENCE = (".json", ".vtt", ".srt", ".docx", ".csv", ".txt", ".md")
+_FORMAT_PREFERENCE = (".json", ".vtt", ".srt", ".docx", ".jsonl", ".csv", ".tsv", ".txt", ".md")
 
 
 def _group_same_stem(names: list[str]) -> list[list[str]]:
@@ -359,6 +392,7 @@ def ingest_paths(
     audio_reader: Callable[[Path], list[Transcript]] | None = None,
     on_record: Callable[[InputRecord], None] | None = None,
     reserved_ids: Sequence[str] = (),
+    fmap: FieldMap | None = None,
 ) -> tuple[list[Transcript], list[InputRecord]]:
     """Read files and folders (recursively, sorted) into transcripts, with one InputRecord per input.
 
@@ -413,7 +447,7 @@ def ingest_paths(
                     raise IngestError("no speech found in the audio")
             else:
                 found = read_transcripts(
-                    path, max_file_bytes=max_file_bytes, unlabelled_speaker=unlabelled_speaker
+                    path, max_file_bytes=max_file_bytes, unlabelled_speaker=unlabelled_speaker, fmap=fmap
                 )
         except IngestError as exc:
             emit(InputRecord(str(path), "skipped", str(exc), source_format=_FORMATS.get(ext, "")))

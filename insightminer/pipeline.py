@@ -176,7 +176,9 @@ class Pipeline:
 
     def ingest(self, paths: Sequence[str | Path]) -> tuple[list[Transcript], list[InputRecord]]:
         from insightminer.ingest import ingest_paths
+        from insightminer.readers.common import FieldMap
 
+        fmap = FieldMap.from_options(self.config.fields, self.config.records)
         self.transcribe(paths)
         with self._stage("ingest"):
             return ingest_paths(
@@ -186,6 +188,7 @@ class Pipeline:
                 unlabelled_speaker=self.config.unlabelled_speaker,
                 audio_reader=self._read_audio,
                 on_record=self.on_input,
+                fmap=fmap or None,
             )
 
     def segment(self, transcripts: list[Transcript]) -> list[Statement]:
