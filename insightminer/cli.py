@@ -426,24 +426,23 @@ def report(
     run_dir: Annotated[Path, typer.Argument(help="A run folder written by `insightminer run`.")],
 ) -> None:
     """Re-write findings.md, findings.csv and report.html from a run folder's JSON and parquet files."""
-    import json
-
-    import pyarrow.parquet as pq
-
-    from insightminer.report import read_findings, statements_from_table, write_findings
+    from insightminer.report import RunFolderError, read_run_folder, write_findings
     from insightminer.report_html import render_report_html
     from insightminer.storage import atomic_write_text
-
-    findings = read_findings(run_dir)
-    personas_path = run_dir / "personas.json"
-    personas = json.loads(personas_path.read_text(encoding="utf-8")) if personas_path.is_file() else {}
-    statements = statements_from_table(pq.read_table(run_dir / "segments.parquet"))
-    write_findings(run_dir, findings)
     from insightminer.trends import theme_trends
 
-    html = render_report_html(
-        findings, personas, theme_trends(statements, findings, period="auto"), statements
-    )
+    findings, personas, statements = read_run_folder(run_dir)
+    try:
+        html = render_report_html(
+            findings, personas, theme_trends(statements, findings, period="auto"), statements
+        )
+        write_findings(run_dir, findings)
+    except (KeyError, TypeError, AttributeError, IndexError) as exc:
+        # A hand-edited findings.json of the right outline but the wrong details.
+        raise RunFolderError(
+            f"{run_dir / 'findings.json'} does not match the findings schema ({type(exc).__name__}: {exc}); "
+            "re-run `insightminer run` to write the run folder again"
+        ) from None
     atomic_write_text(run_dir / "report.html", html)
     console.print(f"report re-written in {escape(str(run_dir))}")
 

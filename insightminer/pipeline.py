@@ -23,7 +23,13 @@ from insightminer import __version__
 from insightminer.config import Config
 from insightminer.embed import Embedder, with_context
 from insightminer.rank import ThemeInfo, rank_findings
-from insightminer.report import FINDINGS_SCHEMA_VERSION, statements_table, write_findings, write_parquet
+from insightminer.report import (
+    FINDINGS_SCHEMA_VERSION,
+    markdown_safe,
+    statements_table,
+    write_findings,
+    write_parquet,
+)
 from insightminer.schema import InputRecord, Statement, Transcript
 from insightminer.segment import segment_transcript
 from insightminer.storage import atomic_write_json, atomic_write_text, file_sha256
@@ -497,7 +503,7 @@ class Pipeline:
                 from insightminer.personas import personas_markdown
 
                 atomic_write_json(out_dir / "personas.json", result.personas)
-                atomic_write_text(out_dir / "personas.md", personas_markdown(result.personas))
+                atomic_write_text(out_dir / "personas.md", markdown_safe(personas_markdown(result.personas)))
             from insightminer.report_html import render_report_html
 
             html = render_report_html(
