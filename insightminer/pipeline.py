@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -83,8 +84,28 @@ class Pipeline:
         self._audio_results: dict[Path, Any] = {}
         self._ray = None
         self.models_used: dict[str, Any] = {}
+        self.warnings: list[str] = []  # run-level problems that did not stop the run (in run.json)
 
     # -- helpers -----------------------------------------------------------------------------
+    def cache_dir(self) -> Path | None:
+        """The disk cache, or None when it is disabled or unusable (a file, read-only): a run without a
+        cache is slower, never wrong, so an unusable cache is a warning, not a failure."""
+        if not hasattr(self, "_cache_checked"):
+            self._cache_checked: Path | None = self.config.resolved_cache_dir()
+            folder = self._cache_checked
+            if folder is not None:
+                problem = _unusable_folder(folder)
+                if problem is not None:
+                    self.warnings.append(
+                        f"cache folder {folder} not used ({problem}): running without a cache"
+                    )
+                    if self.console is not None:
+                        from rich.markup import escape
+
+                        self.console.print(f"[yellow]warning[/yellow] {escape(self.warnings[-1])}")
+                    self._cache_checked = None
+        return self._cache_checked
+
     @contextmanager
     def _stage(self, name: str) -> Iterator[None]:
         if self.console is not None and self.config.progress:
@@ -100,7 +121,7 @@ class Pipeline:
         """One Embedder per model name, sharing the run's disk cache."""
         name = model or self.config.embedding_model
         if name not in self._embedders:
-            cache = self.config.resolved_cache_dir()
+            cache = self.cache_dir()
             device = _torch_device(self.config.device)
             encoder = (
                 self.ray().embedding_encoder(name, device, self.config.batch_size)
@@ -133,7 +154,7 @@ class Pipeline:
     def transcribe_options(self):
         from insightminer.transcribe import TranscribeOptions
 
-        cache = self.config.resolved_cache_dir()
+        cache = self.cache_dir()
         return TranscribeOptions(
             model=self.config.asr_model,
             backend=self.config.asr_backend,
@@ -355,6 +376,10 @@ class Pipeline:
         """Run every stage over the inputs; write the run directory when out_dir is given."""
         self.timings = {}
         started = time.perf_counter()
+        if out_dir is not None:  # an --out that can never be written fails now, not after the analysis
+            problem = _unusable_folder(Path(out_dir))
+            if problem is not None:
+                raise NotADirectoryError(f"cannot write the run folder {out_dir}: {problem}")
         transcripts, records = self.ingest(paths)
         statements = self.segment(transcripts)
         record_by_doc = {doc: r for r in records for doc in r.doc_ids}
@@ -378,7 +403,10 @@ class Pipeline:
             findings, statements, personas, trends, positions = memo
         else:
             findings, personas, trends, positions = self.analyse(statements)
-            self._store_analysis(key, findings, statements, personas, trends, positions)
+            try:
+                self._store_analysis(key, findings, statements, personas, trends, positions)
+            except OSError as exc:  # a full disk costs the resume, not the run
+                self.warnings.append(f"analysis cache not written ({exc.strerror or exc})")
         self.timings["total"] = round(time.perf_counter() - started, 4)
         result = Result(findings, statements, transcripts, records, personas, trends, dict(self.timings))
         if out_dir is not None:
@@ -439,7 +467,7 @@ class Pipeline:
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
     def _analysis_dir(self, key: str) -> Path | None:
-        cache = self.config.resolved_cache_dir()
+        cache = self.cache_dir()
         return cache / "analysis" / key[:40] if cache else None
 
     def _load_analysis(self, key: str):
@@ -454,11 +482,16 @@ class Pipeline:
             try:
                 data = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))
                 statements = statements_from_table(pq.read_table(folder / "statements.parquet"))
-            except (OSError, ValueError, KeyError):
-                return None  # a damaged cache entry is recomputed, never trusted
-            positions = {int(k): tuple(v) for k, v in (data["theme_positions"] or {}).items()}
-            self.models_used = data.get("models_used", {})
-            return data["findings"], statements, data["personas"], data["trends"], positions or None
+                findings = data["findings"]
+                if not isinstance(findings, dict) or not isinstance(findings.get("findings"), list):
+                    raise ValueError("findings of the wrong shape")
+                positions = {int(k): tuple(v) for k, v in (data["theme_positions"] or {}).items()}
+                models_used = dict(data.get("models_used") or {})
+                personas, trends = data["personas"], data["trends"]
+            except Exception:  # noqa: BLE001 - a damaged cache entry of any shape is recomputed, never trusted
+                return None
+            self.models_used = models_used
+            return findings, statements, personas, trends, positions or None
 
     def _store_analysis(self, key, findings, statements, personas, trends, positions) -> None:
         folder = self._analysis_dir(key)
@@ -575,11 +608,26 @@ class Pipeline:
             if (out_dir / "findings.json").is_file()
             else None,
             "timings_s": dict(self.timings),
+            "warnings": list(self.warnings),
             "outputs": sorted(
                 p.name for p in out_dir.iterdir() if p.is_file() and not p.name.startswith(".")
             ),
         }
         atomic_write_json(out_dir / "run.json", manifest)
+
+
+def _unusable_folder(folder: Path) -> str | None:
+    """Why ``folder`` cannot be created or written, or None when it can."""
+    probe = Path(folder)
+    while not probe.exists():
+        if probe.parent == probe:
+            return None
+        probe = probe.parent
+    if not probe.is_dir():
+        return f"{probe} is a file, not a folder"
+    if not os.access(probe, os.W_OK | os.X_OK):
+        return f"{probe} is not writable"
+    return None
 
 
 def _code_fingerprint() -> str:
