@@ -377,7 +377,7 @@ def test_doc_ids_from_inside_files_are_safe_file_names(tmp_path):
 
 
 def test_json_unknown_layout(tmp_path):
-    with pytest.raises(IngestError, match="unrecognised JSON layout.*found an object with keys: foo"):
+    with pytest.raises(IngestError, match="unrecognised JSON layout.*keys found: foo"):
         read_transcripts(write(tmp_path / "x.json", '{"foo": 1}'))
 
 

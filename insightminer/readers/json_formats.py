@@ -295,7 +295,7 @@ def _one_document(
         raise IngestError(
             f"unrecognised JSON layout in {where}: expected {{'utterances': [...]}} (a transcript), "
             "{'segments': [...]} (Whisper output), a list of transcripts or a list of utterances with "
-            f"a text field; found an object with keys: {_keys_found(item)}; {_HINT}"
+            f"a text field; keys found: {_keys_found(item)}; {_HINT}"
         )
     parent, path, items = found
     doc = _generic(item, where, unlabelled_speaker, fmap, items)
