@@ -426,8 +426,11 @@ def report(
     run_dir: Annotated[Path, typer.Argument(help="A run folder written by `insightminer run`.")],
 ) -> None:
     """Re-write findings.md, findings.csv and report.html from a run folder's JSON and parquet files."""
+    import shutil
+
     from insightminer.report import RunFolderError, read_run_folder, write_findings
     from insightminer.report_html import render_report_html
+    from insightminer.run_folder import RunFolder, refresh_manifest_hashes
     from insightminer.storage import atomic_write_text
     from insightminer.trends import theme_trends
 
@@ -436,14 +439,23 @@ def report(
         html = render_report_html(
             findings, personas, theme_trends(statements, findings, period="auto"), statements
         )
-        write_findings(run_dir, findings)
     except (KeyError, TypeError, AttributeError, IndexError) as exc:
         # A hand-edited findings.json of the right outline but the wrong details.
         raise RunFolderError(
             f"{run_dir / 'findings.json'} does not match the findings schema ({type(exc).__name__}: {exc}); "
             "re-run `insightminer run` to write the run folder again"
         ) from None
-    atomic_write_text(run_dir / "report.html", html)
+    # The same all-or-nothing swap as `run`: a copy is re-rendered, its hashes refreshed, then swapped in.
+    folder = RunFolder(run_dir).acquire()
+    try:
+        with folder as staging:
+            shutil.copytree(run_dir, staging, dirs_exist_ok=True)
+            write_findings(staging, findings)
+            atomic_write_text(staging / "report.html", html)
+            refresh_manifest_hashes(staging)
+            folder.publish()
+    finally:
+        folder.release()
     console.print(f"report re-written in {escape(str(run_dir))}")
 
 

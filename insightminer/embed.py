@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from insightminer.model_registry import resolve_embedding_model
-from insightminer.storage import atomic_write_bytes
+from insightminer.storage import atomic_write_bytes, remove_orphans
 
 DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 
@@ -39,6 +39,7 @@ class EmbeddingCache:
         self._shards: list[np.ndarray] = []
         self.ignored: list[str] = []  # shard files not used, with why
         self.disabled: str | None = None  # why writing was turned off
+        self.removed: list[str] = []  # orphan files of killed runs deleted on load
 
     def _load(self) -> None:
         if self._index is not None:
@@ -47,6 +48,10 @@ class EmbeddingCache:
         self._shards = []
         if not self.folder.is_dir():
             return
+        # A killed run's leftovers: temp files, and vectors whose keys file was never written.
+        keyed = {p.name.replace(".keys.npy", "") for p in self.folder.glob("shard-*.keys.npy")}
+        unkeyed = tuple(p.name for p in self.folder.glob("shard-*.vecs.npy") if p.name[:-9] not in keyed)
+        self.removed = remove_orphans(self.folder, (".shard-*.tmp", *unkeyed))
         found: list[tuple[np.ndarray, np.ndarray]] = []
         for keys_path in sorted(self.folder.glob("shard-*.keys.npy")):
             vecs_path = keys_path.with_name(keys_path.name.replace(".keys.npy", ".vecs.npy"))
@@ -163,6 +168,7 @@ class Embedder:
         self.device = device
         self.cache = EmbeddingCache(Path(cache_dir) / _model_key(model)) if cache_dir else None
         self._model = None
+        self.cache_chunk = 2048  # texts per cache shard written during a long encode
         self.encoded_count = 0  # texts actually run through the model (not from cache)
 
     @property
@@ -202,17 +208,24 @@ class Embedder:
         if not missing:
             assert found is not None
             return found
-        # Each distinct new text is encoded once.
+        # Each distinct new text is encoded once, in chunks that reach the disk as they finish: a run
+        # killed while embedding keeps everything embedded before the kill.
         unique: dict[bytes, int] = {}
         for i in missing:
             unique.setdefault(hashes[i], i)
-        new_vectors = self._encode([texts[i] for i in unique.values()], show_progress)
-        if found is not None and found.shape[1] != new_vectors.shape[1]:
-            # The cache holds another width than this model gives (a folder reused by hand): ignore it.
-            self.cache.disabled = self.cache.disabled or "cached vectors have another width"
-            return self._encode(list(texts), show_progress)
-        self.cache.put(list(unique.keys()), new_vectors)
-        by_hash = dict(zip(unique.keys(), new_vectors))
+        keys = list(unique.keys())
+        rows = list(unique.values())
+        parts: list[np.ndarray] = []
+        for at in range(0, len(keys), self.cache_chunk):
+            part = self._encode([texts[i] for i in rows[at : at + self.cache_chunk]], show_progress)
+            if found is not None and found.shape[1] != part.shape[1]:
+                # The cache holds another width than this model gives (a folder reused by hand): ignore it.
+                self.cache.disabled = self.cache.disabled or "cached vectors have another width"
+                return self._encode(list(texts), show_progress)
+            self.cache.put(keys[at : at + self.cache_chunk], part)
+            parts.append(part)
+        new_vectors = np.concatenate(parts)
+        by_hash = dict(zip(keys, new_vectors))
         out = found if found is not None else np.zeros((len(texts), new_vectors.shape[1]), np.float32)
         for i in missing:
             out[i] = by_hash[hashes[i]]

@@ -31,6 +31,7 @@ from insightminer.report import (
     write_findings,
     write_parquet,
 )
+from insightminer.run_folder import output_hashes
 from insightminer.schema import InputRecord, Statement, Transcript
 from insightminer.segment import segment_transcript
 from insightminer.storage import atomic_write_json, atomic_write_text, file_sha256
@@ -376,10 +377,33 @@ class Pipeline:
         """Run every stage over the inputs; write the run directory when out_dir is given."""
         self.timings = {}
         started = time.perf_counter()
-        if out_dir is not None:  # an --out that can never be written fails now, not after the analysis
-            problem = _unusable_folder(Path(out_dir))
-            if problem is not None:
-                raise NotADirectoryError(f"cannot write the run folder {out_dir}: {problem}")
+        folder = self._claim_run_folder(Path(out_dir)) if out_dir is not None else None
+        try:
+            return self._run(paths, out_dir, folder, started)
+        finally:
+            if folder is not None:
+                folder.release()
+
+    def _claim_run_folder(self, out_dir: Path):
+        """Check --out and lock it before any work: a file, a folder of other files or a busy run
+        folder fails now, not after the analysis."""
+        from insightminer.ingest import run_folder_marker
+        from insightminer.run_folder import RunFolder
+
+        problem = _unusable_folder(out_dir)
+        if problem is not None:
+            raise NotADirectoryError(f"cannot write the run folder {out_dir}: {problem}")
+        if out_dir.is_dir() and run_folder_marker(out_dir) is None:
+            others = sorted(p.name for p in out_dir.iterdir() if not p.name.startswith("."))
+            if others:
+                shown = ", ".join(others[:5]) + (" ..." if len(others) > 5 else "")
+                raise FileExistsError(
+                    f"--out {out_dir} holds files that are not an insightminer run's ({shown}); a run folder "
+                    "is replaced whole, so choose a new or empty folder"
+                )
+        return RunFolder(out_dir).acquire()
+
+    def _run(self, paths, out_dir, folder, started: float) -> Result:
         transcripts, records = self.ingest(paths)
         statements = self.segment(transcripts)
         record_by_doc = {doc: r for r in records for doc in r.doc_ids}
@@ -391,8 +415,10 @@ class Pipeline:
                     record.notes.append(f"{transcript.doc_id}: no customer statements found")
         if not statements:
             result = Result({}, [], transcripts, records, timings=self.timings)
-            if out_dir is not None:
-                self._write_manifest(Path(out_dir), result, status="failed")
+            if folder is not None:
+                with folder as staging:
+                    self._write_manifest(staging, result, status="failed")
+                    folder.publish()
             raise NoUsableInputError(
                 "no customer statements to analyse: "
                 + ("every input was skipped" if not transcripts else "no customer speech found")
@@ -410,7 +436,7 @@ class Pipeline:
         self.timings["total"] = round(time.perf_counter() - started, 4)
         result = Result(findings, statements, transcripts, records, personas, trends, dict(self.timings))
         if out_dir is not None:
-            self.write(Path(out_dir), result, positions)
+            self.write(Path(out_dir), result, positions, folder=folder)
         return result
 
     def analyse(self, statements: list[Statement]) -> tuple[dict, dict | None, dict | None, dict | None]:
@@ -525,9 +551,28 @@ class Pipeline:
             trends = theme_trends(statements, findings, period="auto")
             return personas, trends
 
-    def write(self, out_dir: Path, result: Result, theme_positions: dict | None = None) -> None:
+    def write(
+        self, out_dir: Path, result: Result, theme_positions: dict | None = None, folder: Any = None
+    ) -> None:
+        """Write the run folder whole: into a sibling temp folder, swapped in when complete
+        (insightminer/run_folder.py); ``folder`` is the RunFolder run() locked, else one is locked here."""
+        from insightminer.run_folder import RunFolder
+
+        owned = folder is None
+        folder = RunFolder(out_dir).acquire() if owned else folder
+        try:
+            with folder as staging:
+                self._write_outputs(staging, result, theme_positions)
+                result.out_dir = Path(out_dir)
+                result.timings = dict(self.timings)
+                self._write_manifest(staging, result, status="complete")
+                folder.publish()
+        finally:
+            if owned:
+                folder.release()
+
+    def _write_outputs(self, out_dir: Path, result: Result, theme_positions: dict | None) -> None:
         with self._stage("report"):
-            out_dir.mkdir(parents=True, exist_ok=True)
             write_findings(out_dir, result.findings)
             write_parquet(
                 out_dir / "segments.parquet", statements_table(result.statements, self.config.segment_field)
@@ -547,9 +592,6 @@ class Pipeline:
                 theme_positions=theme_positions,
             )
             atomic_write_text(out_dir / "report.html", html)
-        result.out_dir = out_dir
-        result.timings = dict(self.timings)
-        self._write_manifest(out_dir, result, status="complete")
 
     def _write_manifest(self, out_dir: Path, result: Result, status: str) -> None:
         import importlib.metadata as md
@@ -612,6 +654,8 @@ class Pipeline:
             "outputs": sorted(
                 p.name for p in out_dir.iterdir() if p.is_file() and not p.name.startswith(".")
             ),
+            # Every output's hash: a folder that does not match its run.json is not this run's.
+            "outputs_sha256": output_hashes(out_dir),
         }
         atomic_write_json(out_dir / "run.json", manifest)
 

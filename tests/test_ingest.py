@@ -37,7 +37,9 @@ def turns(t: Transcript) -> list[tuple[str, str]]:
 
 
 def test_extension_sets():
-    assert TRANSCRIPT_EXTENSIONS == {".txt", ".vtt", ".srt", ".json", ".jsonl", ".csv", ".tsv", ".docx", ".md"}
+    assert TRANSCRIPT_EXTENSIONS == {
+        ".txt", ".vtt", ".srt", ".json", ".jsonl", ".csv", ".tsv", ".docx", ".md"
+    }  # fmt: skip
     assert {".wav", ".mp3", ".m4a", ".mp4", ".flac"} <= AUDIO_EXTENSIONS
     assert not TRANSCRIPT_EXTENSIONS & AUDIO_EXTENSIONS
 
