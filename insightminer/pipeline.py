@@ -86,6 +86,7 @@ class Pipeline:
         self._ray = None
         self.models_used: dict[str, Any] = {}
         self.warnings: list[str] = []  # run-level problems that did not stop the run (in run.json)
+        self.cut_statements: dict[str, int] = {}  # doc_id -> statements cut to MAX_STATEMENT_CHARS
 
     # -- helpers -----------------------------------------------------------------------------
     def cache_dir(self) -> Path | None:
@@ -228,6 +229,7 @@ class Pipeline:
                         transcript, self.config.customer_speakers, self.config.interviewer_speakers
                     )
                 )
+            self.cut_statements = cap_statements(statements)
             return statements
 
     def embed(self, statements: list[Statement]) -> np.ndarray:
@@ -407,6 +409,12 @@ class Pipeline:
         transcripts, records = self.ingest(paths)
         statements = self.segment(transcripts)
         record_by_doc = {doc: r for r in records for doc in r.doc_ids}
+        for doc_id, count in sorted(self.cut_statements.items()):
+            if doc_id in record_by_doc:
+                record_by_doc[doc_id].notes.append(
+                    f"{doc_id}: {count} statement(s) longer than {MAX_STATEMENT_CHARS} characters cut to "
+                    f"that length (text without sentence punctuation?)"
+                )
         docs_with_statements = {s.doc_id for s in statements}
         for transcript in transcripts:
             if transcript.doc_id not in docs_with_statements:
@@ -658,6 +666,23 @@ class Pipeline:
             "outputs_sha256": output_hashes(out_dir),
         }
         atomic_write_json(out_dir / "run.json", manifest)
+
+
+#: A statement is a sentence or two; anything longer is text without sentence punctuation (a raw ASR
+#: dump, a pasted log) and would be quoted whole in every output, so it is cut here and the cut reported.
+MAX_STATEMENT_CHARS = 1500
+
+
+def cap_statements(statements: list[Statement], limit: int = MAX_STATEMENT_CHARS) -> dict[str, int]:
+    """Cut statements over ``limit`` characters at a word boundary (with '…'); cuts per doc_id."""
+    cut: dict[str, int] = {}
+    for statement in statements:
+        if len(statement.text) > limit:
+            head = statement.text[:limit]
+            space = head.rfind(" ")
+            statement.text = (head[:space] if space > limit // 2 else head).rstrip() + "\u2026"
+            cut[statement.doc_id] = cut.get(statement.doc_id, 0) + 1
+    return cut
 
 
 def _unusable_folder(folder: Path) -> str | None:
