@@ -73,6 +73,12 @@ def hostile_run(tmp_path_factory):
         )
     )
     (folder / "interview [draft].txt").write_text(GOOD)
+    words = "the export breaks every week and we rebuild the report by hand".split()
+    (folder / "long_line.txt").write_text(  # a raw ASR dump: one line, no sentence punctuation
+        "Interviewer: Tell me about it\nCustomer: "
+        + " ".join(words[i % len(words)] for i in range(4000))
+        + "\n"
+    )
     shutil.copy(INTERVIEWS / "int01_brightpath_logistics.txt", os.fsdecode(bytes(folder) + b"/bad_\xff.txt"))
     os.symlink("self.txt", folder / "self.txt")
     (folder / "sub").mkdir()
@@ -577,3 +583,26 @@ def test_shared_eval_layouts_are_read_through_run(tmp_path, shared_eval):
     assert [i["status"] for i in inputs] == ["processed"] * 2, inputs
     table = pq.read_table(tmp_path / "o2" / "segments.parquet")
     assert all(s is not None for s in table.column("start").to_pylist())
+
+
+# -- item 9 -------------------------------------------------------------------------------------------------
+def test_a_line_without_punctuation_is_cut_and_the_cut_reported(hostile_run):
+    from insightminer.pipeline import MAX_STATEMENT_CHARS
+
+    _, out, _, manifest, _ = hostile_run
+    entry = next(i for i in manifest["inputs"] if i["path"].endswith("long_line.txt"))
+    assert entry["status"] == "processed"
+    assert any("cut" in note and str(MAX_STATEMENT_CHARS) in note for note in entry["notes"]), entry["notes"]
+    texts = pq.read_table(out / "segments.parquet").column("text").to_pylist()
+    assert max(len(t) for t in texts) <= MAX_STATEMENT_CHARS + 1
+    assert len((out / "findings.json").read_bytes()) < 2_000_000
+
+
+def test_cap_statements_cuts_at_a_word_boundary():
+    from insightminer.pipeline import cap_statements
+    from insightminer.schema import Statement
+
+    long = Statement(statement_id="d:0:0", doc_id="d", speaker="C", role="customer", text="word " * 1000)
+    short = Statement(statement_id="d:0:1", doc_id="d", speaker="C", role="customer", text="fine.")
+    assert cap_statements([long, short], limit=100) == {"d": 1}
+    assert long.text.endswith("word\u2026") and len(long.text) <= 101 and short.text == "fine."
