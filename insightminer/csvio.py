@@ -86,7 +86,7 @@ class CsvTable:
         return hits[0]
 
     def column(self, column: str) -> list[str]:
-        """The cells of one column, with the ragged-row rule for a text column that comes last."""
+        """The cells of one column, in row order."""
         at = self.column_index(column)
         return [row[at] for row in self.rows]
 

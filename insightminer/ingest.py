@@ -134,15 +134,16 @@ def _unsupported(ext: str) -> str:
 _UNSAFE_ID = re.compile(r"[\\/\x00-\x1f\x7f]")
 #: Doc ids name output files (``ingest`` writes DOC_ID.json); file systems allow 255 bytes per name.
 MAX_DOC_ID_CHARS = 100
+_MAX_DOC_ID_BYTES = 200
 
 
 def _shorten(doc_id: str) -> str:
-    """Cut a long id, keeping it unique: the first characters plus a hash of the whole id."""
-    if len(doc_id) <= MAX_DOC_ID_CHARS and len(doc_id.encode("utf-8")) <= 4 * MAX_DOC_ID_CHARS // 2:
+    """Cut a long id, keeping it unique: its first characters plus a hash of the whole id."""
+    if len(doc_id) <= MAX_DOC_ID_CHARS and len(doc_id.encode("utf-8")) <= _MAX_DOC_ID_BYTES:
         return doc_id
     digest = hashlib.sha256(doc_id.encode("utf-8")).hexdigest()[:10]
     head = doc_id[: MAX_DOC_ID_CHARS - 11]
-    while len(head.encode("utf-8")) > 2 * MAX_DOC_ID_CHARS - 11:
+    while len(head.encode("utf-8")) > _MAX_DOC_ID_BYTES - 11:
         head = head[:-1]
     return f"{head}-{digest}"
 
