@@ -47,8 +47,12 @@ class RunFolder:
 
     # -- lock ---------------------------------------------------------------------------------------
     def acquire(self) -> RunFolder:
-        import fcntl
-
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; the swap still keeps the folder whole
+            self._clean_leftovers()
+            self._lock_fd = -1
+            return self
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -67,7 +71,8 @@ class RunFolder:
 
     def release(self) -> None:
         if self._lock_fd is not None:
-            os.close(self._lock_fd)  # closing drops the flock
+            if self._lock_fd >= 0:
+                os.close(self._lock_fd)  # closing drops the flock
             self._lock_fd = None
 
     def _clean_leftovers(self) -> None:
