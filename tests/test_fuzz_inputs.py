@@ -48,7 +48,7 @@ def _samples() -> dict[str, bytes]:
     tsv_text = "speaker\ttext\tstart\n" + "".join(f"{w}\t{t}\t{i * 5}\n" for i, (w, t) in enumerate(_TURNS))
     return {
         ".txt": txt.encode(),
-        ".md": ("# Notes\n\n" + txt.replace(": ", ":** ").replace("\n", "\n").replace("I", "I")).encode(),
+        ".md": ("# Notes\n\n" + "".join(f"**{who}:** {text}\n\n" for who, text in _TURNS)).encode(),
         ".vtt": vtt.encode(),
         ".srt": srt.encode(),
         ".json": json.dumps({"doc_id": "d", "utterances": utterances}).encode(),
