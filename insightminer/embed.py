@@ -132,7 +132,10 @@ class EmbeddingCache:
             self.disabled = f"cannot write {self.folder} ({exc.strerror or exc})"
             return
         no = len(self._shards)
-        self._shards.append(vectors.astype(np.float32))
+        try:  # the file just written, memory-mapped: the cache keeps no second copy in memory
+            self._shards.append(np.load(self.folder / f"{stem}.vecs.npy", mmap_mode="r", allow_pickle=False))
+        except (OSError, ValueError):
+            self._shards.append(np.asarray(vectors, dtype=np.float32))
         for row, h in enumerate(hashes):
             self._index[h] = (no, row)
 
@@ -209,26 +212,26 @@ class Embedder:
             assert found is not None
             return found
         # Each distinct new text is encoded once, in chunks that reach the disk as they finish: a run
-        # killed while embedding keeps everything embedded before the kill.
-        unique: dict[bytes, int] = {}
+        # killed while embedding keeps everything embedded before the kill. Each chunk's vectors go
+        # straight into the output array (no second copy of all new vectors).
+        positions: dict[bytes, list[int]] = {}
         for i in missing:
-            unique.setdefault(hashes[i], i)
-        keys = list(unique.keys())
-        rows = list(unique.values())
-        parts: list[np.ndarray] = []
+            positions.setdefault(hashes[i], []).append(i)
+        keys = list(positions)
+        out = found
         for at in range(0, len(keys), self.cache_chunk):
-            part = self._encode([texts[i] for i in rows[at : at + self.cache_chunk]], show_progress)
-            if found is not None and found.shape[1] != part.shape[1]:
+            chunk = keys[at : at + self.cache_chunk]
+            part = self._encode([texts[positions[h][0]] for h in chunk], show_progress)
+            if out is None:
+                out = np.zeros((len(texts), part.shape[1]), np.float32)
+            elif out.shape[1] != part.shape[1]:
                 # The cache holds another width than this model gives (a folder reused by hand): ignore it.
                 self.cache.disabled = self.cache.disabled or "cached vectors have another width"
                 return self._encode(list(texts), show_progress)
-            self.cache.put(keys[at : at + self.cache_chunk], part)
-            parts.append(part)
-        new_vectors = np.concatenate(parts)
-        by_hash = dict(zip(keys, new_vectors))
-        out = found if found is not None else np.zeros((len(texts), new_vectors.shape[1]), np.float32)
-        for i in missing:
-            out[i] = by_hash[hashes[i]]
+            self.cache.put(chunk, part)
+            for row, h in zip(part, chunk):
+                out[positions[h]] = row
+        assert out is not None
         return out
 
 
