@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 app = typer.Typer(
     name="insightminer",
@@ -16,10 +17,44 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True, highlight=False)
+# soft_wrap: a message is one line whatever the terminal width (paths stay whole, output is greppable).
+console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 INPUTS = Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")]
 OUT_DIR = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
+# Options with a fixed set of values or a range are checked by the parser, before anything runs.
+MOTIVATOR_BACKENDS = Literal["head", "similarity", "nli"]
+ASR_BACKENDS = Literal["faster-whisper", "transformers"]
+MAX_FILE_MB = Annotated[
+    float, typer.Option(min=0.001, help="Skip transcript files larger than this (MB, > 0).")
+]
+
+
+def _field_mapping(value: str | None) -> str | None:
+    from insightminer.readers.common import parse_field_mapping
+
+    try:
+        parse_field_mapping(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return value
+
+
+FIELDS = Annotated[
+    str | None,
+    typer.Option(
+        callback=_field_mapping,
+        help="Column / key names of another layout, for CSV, TSV, JSON and JSONL alike: "
+        "'speaker=Spkr,text=Content,start=StTime,end=EnTime' "
+        "(fields: speaker, text, start, end, role, doc_id).",
+    ),
+]
+RECORDS = Annotated[
+    str | None,
+    typer.Option(
+        help="JSON / JSONL: the (dotted) key holding the list of utterances, e.g. meeting_transcripts."
+    ),
+]
 EMBEDDING_MODEL = Annotated[
     str, typer.Option(help="Sentence-transformers model: the bundled default, a Hugging Face id or a path.")
 ]
@@ -30,7 +65,8 @@ class CliError(Exception):
 
 
 def _fail(message: str, code: int = 1) -> None:
-    console.print(f"[bold red]error:[/bold red] {message}")
+    # Messages quote paths and file content: user data is never read as console markup.
+    console.print(f"[bold red]error:[/bold red] {escape(str(message))}")
     raise typer.Exit(code)
 
 
@@ -67,10 +103,10 @@ TEAM = Annotated[
 
 def _print_record(record) -> None:
     if record.status == "skipped":
-        console.print(f"[yellow]skipped[/yellow] {record.path}: {record.reason}")
+        console.print(f"[yellow]skipped[/yellow] {escape(record.path)}: {escape(record.reason or '')}")
     else:
         note = f" ({'; '.join(record.notes)})" if record.notes else ""
-        console.print(f"[green]read[/green]    {record.path}{note}", style="dim")
+        console.print(f"[green]read[/green]    {escape(record.path + note)}", style="dim")
 
 
 @app.command()
@@ -108,32 +144,37 @@ def run(
     motivator_model: Annotated[
         str, typer.Option(help="Motivator head name (models/) or path.")
     ] = "motivators",
-    motivator_backend: Annotated[str, typer.Option(help="head | similarity | nli")] = "head",
+    motivator_backend: Annotated[MOTIVATOR_BACKENDS, typer.Option(help="head | similarity | nli")] = "head",
     nli_model: Annotated[
         str | None, typer.Option(help="NLI model id or path for --motivator-backend nli.")
     ] = None,
     asr_model: Annotated[str, typer.Option(help="tiny.en, base, a Whisper model id or a path.")] = "tiny.en",
-    asr_backend: Annotated[str, typer.Option(help="faster-whisper | transformers")] = "faster-whisper",
+    asr_backend: Annotated[
+        ASR_BACKENDS, typer.Option(help="faster-whisper | transformers")
+    ] = "faster-whisper",
     device: Annotated[str, typer.Option(help="cpu | cuda | auto")] = "cpu",
     min_theme_documents: Annotated[
-        int, typer.Option(help="Interviews a theme needs to become a finding.")
+        int, typer.Option(min=1, help="Interviews a theme needs to become a finding.")
     ] = 2,
     unlabelled_speaker: Annotated[
         str | None, typer.Option(help="Read transcripts without speaker labels as this one speaker.")
     ] = None,
-    max_file_mb: Annotated[float, typer.Option(help="Skip transcript files larger than this.")] = 20.0,
+    max_file_mb: MAX_FILE_MB = 20.0,
+    fields: FIELDS = None,
+    records: RECORDS = None,
     no_emotions: Annotated[bool, typer.Option("--no-emotions", help="Skip emotion classification.")] = False,
     no_motivators: Annotated[
         bool, typer.Option("--no-motivators", help="Skip motivator classification.")
     ] = False,
     cache_dir: Annotated[Path | None, typer.Option(help="Cache folder (embeddings, transcripts).")] = None,
     executor: Annotated[
-        str, typer.Option(help="local, or ray: fan speech-to-text and embedding out over a Ray cluster.")
+        Literal["local", "ray"],
+        typer.Option(help="local, or ray: fan speech-to-text and embedding out over a Ray cluster."),
     ] = "local",
     ray_address: Annotated[
         str | None, typer.Option(help="Ray cluster address ('auto', 'ray://head:10001'); default: start one.")
     ] = None,
-    ray_workers: Annotated[int, typer.Option(help="Ray embedding actors.")] = 2,
+    ray_workers: Annotated[int, typer.Option(min=1, help="Ray embedding actors.")] = 2,
     edits: Annotated[
         Path | None,
         typer.Option(help="YAML/JSON edits (rename / merge / split / hide themes) applied to the findings."),
@@ -143,6 +184,7 @@ def run(
     """Run everything: transcripts and audio in, ranked findings, personas and report out."""
     from insightminer.config import Config
     from insightminer.pipeline import NoUsableInputError, Pipeline
+    from insightminer.readers.common import parse_field_mapping
 
     config = Config(
         embedding_model=embedding_model,
@@ -156,6 +198,8 @@ def run(
         metadata_file=str(metadata) if metadata else None,
         max_file_mb=max_file_mb,
         unlabelled_speaker=unlabelled_speaker,
+        fields=parse_field_mapping(fields),
+        records=records,
         customer_speakers=list(customer or []),
         interviewer_speakers=list(interviewer or []),
         team=_read_team(team),
@@ -186,14 +230,15 @@ def run(
     skipped = result.skipped
     console.print(
         f"[bold]{len(result.processed)} inputs processed, {len(skipped)} skipped[/bold]; "
-        f"{len(result.statements)} customer statements, {len(result.top_findings)} findings -> {out}"
+        f"{len(result.statements)} customer statements, {len(result.top_findings)} findings -> "
+        f"{escape(str(out))}"
     )
     for record in skipped:
-        console.print(f"  [yellow]skipped[/yellow] {record.path}: {record.reason}")
+        console.print(f"  [yellow]skipped[/yellow] {escape(record.path)}: {escape(record.reason or '')}")
     for finding in result.top_findings[:5]:
         prev = finding["prevalence"]
         console.print(
-            f"  {finding['rank']}. {finding['label']} — {prev['documents']} interviews "
+            f"  {finding['rank']}. {escape(finding['label'])} — {prev['documents']} interviews "
             f"({prev['share_of_documents']:.0%})"
         )
 
@@ -206,11 +251,14 @@ def ingest(
     unlabelled_speaker: Annotated[
         str | None, typer.Option(help="Speaker for unlabelled transcripts.")
     ] = None,
-    max_file_mb: Annotated[float, typer.Option(help="Skip transcript files larger than this.")] = 20.0,
+    max_file_mb: MAX_FILE_MB = 20.0,
+    fields: FIELDS = None,
+    records: RECORDS = None,
     team: TEAM = None,
 ) -> None:
     """Read transcripts into the project's JSON (one file per interview) and list what was skipped."""
     from insightminer.ingest import ingest_paths
+    from insightminer.readers.common import FieldMap, parse_field_mapping
     from insightminer.roles import assign_roles, parse_team
     from insightminer.storage import atomic_write_json
 
@@ -222,12 +270,14 @@ def ingest(
         max_file_bytes=int(max_file_mb * 1_000_000),
         unlabelled_speaker=unlabelled_speaker,
         on_record=_print_record,
+        reserved_ids=("ingest",),  # the manifest below is ingest.json
+        fmap=FieldMap.from_options(parse_field_mapping(fields), records) or None,
     )
     for transcript in transcripts:
         assign_roles(transcript, team=team_members)
         atomic_write_json(out / f"{transcript.doc_id}.json", transcript.to_dict())
     atomic_write_json(out / "ingest.json", {"inputs": [r.__dict__ for r in records]})
-    console.print(f"{len(transcripts)} transcripts written to {out}")
+    console.print(f"{len(transcripts)} transcripts written to {escape(str(out))}")
     if not transcripts:
         _fail("nothing could be read")
 
@@ -237,7 +287,7 @@ def transcribe(
     inputs: INPUTS,
     out: OUT_DIR = Path("insightminer-transcripts"),
     asr_model: Annotated[str, typer.Option(help="tiny.en, base, a Whisper model id or a path.")] = "tiny.en",
-    backend: Annotated[str, typer.Option(help="faster-whisper | transformers")] = "faster-whisper",
+    backend: Annotated[ASR_BACKENDS, typer.Option(help="faster-whisper | transformers")] = "faster-whisper",
     device: Annotated[str, typer.Option(help="cpu | cuda | auto")] = "auto",
     compute_type: Annotated[
         str, typer.Option(help="CTranslate2 compute type (int8, float16, ...).")
@@ -245,8 +295,8 @@ def transcribe(
     language: Annotated[str | None, typer.Option(help="Language code; default: detect.")] = None,
     word_timestamps: Annotated[bool, typer.Option(help="Word-level timestamps.")] = False,
     no_vad: Annotated[bool, typer.Option("--no-vad", help="Do not skip silence with VAD.")] = False,
-    batch_size: Annotated[int, typer.Option(help="Segments decoded together.")] = 8,
-    beam_size: Annotated[int, typer.Option(help="Beam size (1 = greedy).")] = 1,
+    batch_size: Annotated[int, typer.Option(min=1, help="Segments decoded together.")] = 8,
+    beam_size: Annotated[int, typer.Option(min=1, help="Beam size (1 = greedy).")] = 1,
     no_split_stereo: Annotated[
         bool,
         typer.Option("--no-split-stereo", help="Do not transcribe stereo channels as separate speakers."),
@@ -254,7 +304,7 @@ def transcribe(
     speaker_names: Annotated[
         str | None, typer.Option(help="Names for channel 1, 2 of stereo calls, e.g. 'Rep,Customer'.")
     ] = None,
-    max_hours: Annotated[float, typer.Option(help="Reject files longer than this.")] = 4.0,
+    max_hours: Annotated[float, typer.Option(min=0.001, help="Reject files longer than this.")] = 4.0,
     cache_dir: Annotated[Path | None, typer.Option(help="Transcript cache folder.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Transcribe again even when cached.")] = False,
 ) -> None:
@@ -294,16 +344,18 @@ def themes(
     _all_statements: Annotated[
         bool, typer.Option("--all-statements", hidden=True, help="The default; kept for old scripts.")
     ] = True,
-    min_theme_size: Annotated[int, typer.Option(help="Smallest theme.")] = 3,
+    min_theme_size: Annotated[int, typer.Option(min=2, help="Smallest theme.")] = 3,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     embedding_model: EMBEDDING_MODEL = "all-MiniLM-L6-v2",
     cache_dir: Annotated[Path | None, typer.Option(help="Embedding cache folder.")] = None,
 ) -> None:
     """Cluster the rows of any CSV into themes: DIR/assignments.csv (row, theme_id) and DIR/themes.json."""
     from insightminer.config import default_cache_dir
+    from insightminer.csvio import read_csv_table
     from insightminer.embed import Embedder
     from insightminer.themes import ThemeModel, cluster_csv
 
+    table = read_csv_table(input_csv, text_column)  # a wrong file or column fails before any model loads
     embedder = Embedder(embedding_model, cache_dir=(cache_dir or default_cache_dir()) / "embeddings")
     statement_filter = None
     if pain_points_only:
@@ -319,7 +371,7 @@ def themes(
             )
 
     summary = cluster_csv(
-        input_csv,
+        table,
         text_column,
         out,
         embedder=embedder,
@@ -327,7 +379,9 @@ def themes(
         model=ThemeModel(min_theme_size=min_theme_size, random_state=seed),
     )
     n_themes = len(summary.get("themes", [])) if isinstance(summary, dict) else "?"
-    console.print(f"{n_themes} themes -> {out / 'assignments.csv'}, {out / 'themes.json'}")
+    console.print(
+        f"{n_themes} themes -> {escape(str(out / 'assignments.csv'))}, {escape(str(out / 'themes.json'))}"
+    )
 
 
 @app.command()
@@ -344,13 +398,15 @@ def emotions(
     ] = "emotions-hybrid",
 ) -> None:
     """Add emotion columns (emotion, emotion_score, emotions, ekman, sentiment) to every row of a CSV."""
+    from insightminer.csvio import read_csv_table
     from insightminer.emotions import EmotionClassifier, annotate_csv_emotions
 
+    table = read_csv_table(input_csv, text_column)  # a wrong file or column fails before any model loads
     classifier = EmotionClassifier(model)
     rows = annotate_csv_emotions(
-        input_csv, text_column, out, _embedder_for(classifier.embedding_model), classifier
+        table, text_column, out, _embedder_for(classifier.embedding_model), classifier
     )
-    console.print(f"{rows} rows -> {out}")
+    console.print(f"{rows} rows -> {escape(str(out))}")
 
 
 @app.command()
@@ -359,18 +415,22 @@ def motivators(
     text_column: Annotated[str, typer.Option(help="Column holding the text.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output CSV.")],
     model: Annotated[str, typer.Option(help="Motivator head name (models/) or path.")] = "motivators",
-    backend: Annotated[str, typer.Option(help="head | similarity | nli")] = "head",
+    backend: Annotated[MOTIVATOR_BACKENDS, typer.Option(help="head | similarity | nli")] = "head",
     nli_model: Annotated[str | None, typer.Option(help="NLI model id or path for --backend nli.")] = None,
-    min_score: Annotated[float, typer.Option(help="Lowest score that counts as a motivator.")] = 0.25,
+    min_score: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Lowest score that counts as a motivator.")
+    ] = 0.25,
 ) -> None:
     """Add motivator columns (motivator, motivator_score, motivators) to every row of a CSV."""
+    from insightminer.csvio import read_csv_table
     from insightminer.motivators import MotivatorClassifier, annotate_csv_motivators
 
+    table = read_csv_table(input_csv, text_column)  # a wrong file or column fails before any model loads
     classifier = MotivatorClassifier(model, backend=backend, nli_model=nli_model, min_score=min_score)
     rows = annotate_csv_motivators(
-        input_csv, text_column, out, _embedder_for(classifier.embedding_model), classifier
+        table, text_column, out, _embedder_for(classifier.embedding_model), classifier
     )
-    console.print(f"{rows} rows -> {out}")
+    console.print(f"{rows} rows -> {escape(str(out))}")
 
 
 @app.command()
@@ -388,12 +448,14 @@ def kinds(
 
     Kinds: pain_point, need, praise, question, other.
     """
+    from insightminer.csvio import read_csv_table
     from insightminer.detect import StatementKindDetector, annotate_csv_kinds
 
+    table = read_csv_table(input_csv, text_column)  # a wrong file or column fails before any model loads
     detector = StatementKindDetector(model).load()
     embedder = _embedder_for(detector.embedding_model) if detector.needs_embeddings else None
-    rows = annotate_csv_kinds(input_csv, text_column, out, detector, embedder, progress=not quiet)
-    console.print(f"{rows} rows -> {out}")
+    rows = annotate_csv_kinds(table, text_column, out, detector, embedder, progress=not quiet)
+    console.print(f"{rows} rows -> {escape(str(out))}")
 
 
 @app.command("train-classifier")
@@ -404,9 +466,11 @@ def train_classifier(
     out: Annotated[Path, typer.Option("--out", "-o", help="Model folder, e.g. models/my-taxonomy.")],
     multi_label: Annotated[bool, typer.Option(help="Labels are lists (see --label-separator).")] = False,
     label_separator: Annotated[str, typer.Option(help="Separator of multi-label labels.")] = ";",
-    cv_folds: Annotated[int, typer.Option(help="Cross-validation folds for the reported figures.")] = 5,
+    cv_folds: Annotated[
+        int, typer.Option(min=2, help="Cross-validation folds for the reported figures.")
+    ] = 5,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 60,
+    epochs: Annotated[int, typer.Option(min=1, help="Training epochs.")] = 60,
     embedding_model: EMBEDDING_MODEL = "all-MiniLM-L6-v2",
 ) -> None:
     """Train a statement classifier (e.g. your own motivator taxonomy) on your labelled CSV."""
@@ -421,7 +485,9 @@ def train_classifier(
         multi_label=multi_label,
     )
     cv = (metrics.get("cv") or {}).get("macro_f1")
-    console.print(f"saved {out}" + (f"; cross-validated macro-F1 {cv:.3f}" if cv is not None else ""))
+    console.print(
+        f"saved {escape(str(out))}" + (f"; cross-validated macro-F1 {cv:.3f}" if cv is not None else "")
+    )
 
 
 @app.command()
@@ -437,41 +503,53 @@ def report(
     With --edits, themes are renamed, merged, split or hidden first and the findings re-ranked from
     the stored statements (nothing is re-embedded); findings.json and segments.parquet follow.
     """
-    import json
-
-    import pyarrow.parquet as pq
+    import shutil
 
     from insightminer.edits import EditsError, apply_edits, read_edits
     from insightminer.report import (
-        read_findings,
-        statements_from_table,
+        RunFolderError,
+        read_run_folder,
         statements_table,
         write_findings,
         write_parquet,
     )
     from insightminer.report_html import render_report_html
+    from insightminer.run_folder import RunFolder, refresh_manifest_hashes
     from insightminer.storage import atomic_write_text
+    from insightminer.trends import theme_trends
 
-    findings = read_findings(run_dir)
-    personas_path = run_dir / "personas.json"
-    personas = json.loads(personas_path.read_text(encoding="utf-8")) if personas_path.is_file() else {}
-    statements = statements_from_table(pq.read_table(run_dir / "segments.parquet"))
+    findings, personas, statements = read_run_folder(run_dir)
     if edits is not None:
         try:
             findings = apply_edits(findings, statements, read_edits(edits))
         except EditsError as exc:
             _fail(str(exc))
             return
-        segment_field = findings.get("summary", {}).get("segment_field", "segment")
-        write_parquet(run_dir / "segments.parquet", statements_table(statements, segment_field))
-    write_findings(run_dir, findings)
-    from insightminer.trends import theme_trends
-
-    html = render_report_html(
-        findings, personas, theme_trends(statements, findings, period="auto"), statements
-    )
-    atomic_write_text(run_dir / "report.html", html)
-    console.print(f"report re-written in {run_dir}")
+    try:
+        html = render_report_html(
+            findings, personas, theme_trends(statements, findings, period="auto"), statements
+        )
+    except (KeyError, TypeError, AttributeError, IndexError) as exc:
+        # A hand-edited findings.json of the right outline but the wrong details.
+        raise RunFolderError(
+            f"{run_dir / 'findings.json'} does not match the findings schema ({type(exc).__name__}: {exc}); "
+            "re-run `insightminer run` to write the run folder again"
+        ) from None
+    # The same all-or-nothing swap as `run`: a copy is re-rendered, its hashes refreshed, then swapped in.
+    folder = RunFolder(run_dir).acquire()
+    try:
+        with folder as staging:
+            shutil.copytree(run_dir, staging, dirs_exist_ok=True)
+            write_findings(staging, findings)
+            if edits is not None:
+                segment_field = findings.get("summary", {}).get("segment_field", "segment")
+                write_parquet(staging / "segments.parquet", statements_table(statements, segment_field))
+            atomic_write_text(staging / "report.html", html)
+            refresh_manifest_hashes(staging)
+            folder.publish()
+    finally:
+        folder.release()
+    console.print(f"report re-written in {escape(str(run_dir))}")
 
 
 @app.command()
@@ -525,5 +603,5 @@ def main() -> None:
         app()
     except (FileNotFoundError, ValueError, RuntimeError, OSError) as exc:
         # Known failure modes reach the user as one clear line, not a traceback.
-        console.print(f"[bold red]error:[/bold red] {exc}")
+        console.print(f"[bold red]error:[/bold red] {escape(str(exc))}")
         raise SystemExit(1) from None

@@ -40,6 +40,10 @@ class Config:
     interviewer_speakers: list[str] = field(default_factory=list)  # --interviewer overrides
     # --team: the seller's / researcher's people ("Name", "email", "Name <email> | role"); never evidence
     team: list[str] = field(default_factory=list)
+    # A layout the readers do not know: which column / key holds which field ({"speaker": "Spkr", ...})
+    # and, for JSON / JSONL, the dotted key of the utterance list (--fields / --records).
+    fields: dict[str, str] = field(default_factory=dict)
+    records: str | None = None
 
     # analysis
     segment_field: str = "segment"

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from insightminer.csv_annotate import annotate_csv
+from insightminer.csvio import CsvTable
 from insightminer.heads import EmbeddingClassifier
 from insightminer.model_registry import resolve_head
 from insightminer.schema import STATEMENT_KINDS, Statement
@@ -208,7 +209,7 @@ KIND_COLUMNS: tuple[str, ...] = ("kind", "kind_score")
 
 
 def annotate_csv_kinds(
-    input_csv: Path,
+    input_csv: Path | CsvTable,
     text_column: str,
     out_csv: Path,
     detector: StatementKindDetector,

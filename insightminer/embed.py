@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from insightminer.model_registry import resolve_embedding_model
-from insightminer.storage import atomic_write_bytes
+from insightminer.storage import atomic_write_bytes, remove_orphans
 
 DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 
@@ -25,12 +25,21 @@ def text_hash(text: str) -> bytes:
 
 
 class EmbeddingCache:
-    """Append-only on-disk store of vectors keyed by text hash, one folder per model."""
+    """Append-only on-disk store of vectors keyed by text hash, one folder per model.
+
+    Nothing in it is trusted blindly: a shard whose files do not match (a killed run, another
+    model's width, the wrong dtype) is ignored, and a cached vector that is not unit length (a zeroed
+    or damaged shard) counts as missing and is encoded again. A folder that cannot be written
+    (a file, read-only, a full disk) turns writing off for the run instead of failing it.
+    """
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self._index: dict[bytes, tuple[int, int]] | None = None
         self._shards: list[np.ndarray] = []
+        self.ignored: list[str] = []  # shard files not used, with why
+        self.disabled: str | None = None  # why writing was turned off
+        self.removed: list[str] = []  # orphan files of killed runs deleted on load
 
     def _load(self) -> None:
         if self._index is not None:
@@ -39,14 +48,38 @@ class EmbeddingCache:
         self._shards = []
         if not self.folder.is_dir():
             return
+        # A killed run's leftovers: temp files, and vectors whose keys file was never written.
+        keyed = {p.name.replace(".keys.npy", "") for p in self.folder.glob("shard-*.keys.npy")}
+        unkeyed = tuple(p.name for p in self.folder.glob("shard-*.vecs.npy") if p.name[:-9] not in keyed)
+        self.removed = remove_orphans(self.folder, (".shard-*.tmp", *unkeyed))
+        found: list[tuple[np.ndarray, np.ndarray]] = []
         for keys_path in sorted(self.folder.glob("shard-*.keys.npy")):
             vecs_path = keys_path.with_name(keys_path.name.replace(".keys.npy", ".vecs.npy"))
             try:
                 keys = np.load(keys_path, allow_pickle=False)
                 vecs = np.load(vecs_path, allow_pickle=False, mmap_mode="r")
-            except (OSError, ValueError):
+            except (OSError, ValueError, EOFError):
+                self.ignored.append(f"{keys_path.name}: unreadable")
                 continue  # a shard from a killed run is ignored, not trusted
-            if len(keys) != len(vecs):
+            if (
+                keys.ndim != 2
+                or keys.shape[1] != 16
+                or keys.dtype != np.uint8
+                or vecs.ndim != 2
+                or vecs.dtype != np.float32
+                or len(keys) != len(vecs)
+            ):
+                self.ignored.append(f"{keys_path.name}: wrong shape or type")
+                continue
+            found.append((keys, vecs))
+        # Shards of another width (another model's vectors put here by hand) are never mixed in.
+        widths: dict[int, int] = {}
+        for _, vecs in found:
+            widths[vecs.shape[1]] = widths.get(vecs.shape[1], 0) + len(vecs)
+        width = max(sorted(widths), key=lambda w: widths[w]) if widths else None
+        for keys, vecs in found:
+            if vecs.shape[1] != width:
+                self.ignored.append(f"a shard of width {vecs.shape[1]}, not {width}")
                 continue
             shard_no = len(self._shards)
             self._shards.append(vecs)
@@ -57,31 +90,52 @@ class EmbeddingCache:
         """Return (vectors for the found hashes in order or None, indices of the missing ones)."""
         self._load()
         assert self._index is not None
-        missing = [i for i, h in enumerate(hashes) if h not in self._index]
-        if len(missing) == len(hashes):
-            return None, missing
-        dim = self._shards[0].shape[1]
-        out = np.zeros((len(hashes), dim), dtype=np.float32)
+        if not self._shards:
+            return None, list(range(len(hashes)))
+        out = np.zeros((len(hashes), self._shards[0].shape[1]), dtype=np.float32)
+        missing: list[int] = []
         for i, h in enumerate(hashes):
             loc = self._index.get(h)
-            if loc is not None:
+            if loc is None:
+                missing.append(i)
+            else:
                 out[i] = self._shards[loc[0]][loc[1]]
+        # Embeddings are unit length: anything else (zeros, NaN, damage) is encoded again.
+        norms = np.linalg.norm(out, axis=1)
+        damaged = ~(np.abs(norms - 1.0) < 1e-2)
+        damaged[missing] = False
+        if damaged.any():
+            missing = sorted(set(missing) | set(np.flatnonzero(damaged).tolist()))
+        if len(missing) == len(hashes):
+            return None, missing
         return out, missing
 
     def put(self, hashes: list[bytes], vectors: np.ndarray) -> None:
         self._load()
         assert self._index is not None
-        if not hashes:
+        if not hashes or self.disabled is not None:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        shard_no = len(list(self.folder.glob("shard-*.keys.npy")))
-        stem = f"shard-{shard_no:06d}-{os.getpid()}"
+        if self._shards and vectors.shape[1] != self._shards[0].shape[1]:
+            self.disabled = (
+                f"the model's width {vectors.shape[1]} is not the cached {self._shards[0].shape[1]}"
+            )
+            return
         keys = np.frombuffer(b"".join(hashes), dtype=np.uint8).reshape(len(hashes), 16)
-        # Vectors first, keys last: a shard only counts once its keys file exists.
-        atomic_write_bytes(self.folder / f"{stem}.vecs.npy", _npy_bytes(vectors.astype(np.float32)))
-        atomic_write_bytes(self.folder / f"{stem}.keys.npy", _npy_bytes(keys))
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            shard_no = len(list(self.folder.glob("shard-*.keys.npy")))
+            stem = f"shard-{shard_no:06d}-{os.getpid()}"
+            # Vectors first, keys last: a shard only counts once its keys file exists.
+            atomic_write_bytes(self.folder / f"{stem}.vecs.npy", _npy_bytes(vectors.astype(np.float32)))
+            atomic_write_bytes(self.folder / f"{stem}.keys.npy", _npy_bytes(keys))
+        except OSError as exc:
+            self.disabled = f"cannot write {self.folder} ({exc.strerror or exc})"
+            return
         no = len(self._shards)
-        self._shards.append(vectors.astype(np.float32))
+        try:  # the file just written, memory-mapped: the cache keeps no second copy in memory
+            self._shards.append(np.load(self.folder / f"{stem}.vecs.npy", mmap_mode="r", allow_pickle=False))
+        except (OSError, ValueError):
+            self._shards.append(np.asarray(vectors, dtype=np.float32))
         for row, h in enumerate(hashes):
             self._index[h] = (no, row)
 
@@ -117,6 +171,7 @@ class Embedder:
         self.device = device
         self.cache = EmbeddingCache(Path(cache_dir) / _model_key(model)) if cache_dir else None
         self._model = None
+        self.cache_chunk = 2048  # texts per cache shard written during a long encode
         self.encoded_count = 0  # texts actually run through the model (not from cache)
 
     @property
@@ -156,16 +211,27 @@ class Embedder:
         if not missing:
             assert found is not None
             return found
-        # Each distinct new text is encoded once.
-        unique: dict[bytes, int] = {}
+        # Each distinct new text is encoded once, in chunks that reach the disk as they finish: a run
+        # killed while embedding keeps everything embedded before the kill. Each chunk's vectors go
+        # straight into the output array (no second copy of all new vectors).
+        positions: dict[bytes, list[int]] = {}
         for i in missing:
-            unique.setdefault(hashes[i], i)
-        new_vectors = self._encode([texts[i] for i in unique.values()], show_progress)
-        self.cache.put(list(unique.keys()), new_vectors)
-        by_hash = dict(zip(unique.keys(), new_vectors))
-        out = found if found is not None else np.zeros((len(texts), new_vectors.shape[1]), np.float32)
-        for i in missing:
-            out[i] = by_hash[hashes[i]]
+            positions.setdefault(hashes[i], []).append(i)
+        keys = list(positions)
+        out = found
+        for at in range(0, len(keys), self.cache_chunk):
+            chunk = keys[at : at + self.cache_chunk]
+            part = self._encode([texts[positions[h][0]] for h in chunk], show_progress)
+            if out is None:
+                out = np.zeros((len(texts), part.shape[1]), np.float32)
+            elif out.shape[1] != part.shape[1]:
+                # The cache holds another width than this model gives (a folder reused by hand): ignore it.
+                self.cache.disabled = self.cache.disabled or "cached vectors have another width"
+                return self._encode(list(texts), show_progress)
+            self.cache.put(chunk, part)
+            for row, h in zip(part, chunk):
+                out[positions[h]] = row
+        assert out is not None
         return out
 
 

@@ -7,6 +7,8 @@ named explicitly) raises IngestError.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import stat
@@ -14,10 +16,17 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from insightminer.metadata import find_sidecars, is_sidecar_name, load_metadata, lookup, metadata_from_path
-from insightminer.readers.common import IngestError, ParsedDoc, clean_text, normalize_key
+from insightminer.readers.common import (
+    FieldMap,
+    IngestError,
+    ParsedDoc,
+    clean_text,
+    display_path,
+    normalize_key,
+)
 from insightminer.readers.docx import parse_docx
 from insightminer.readers.encoding import decode_bytes
-from insightminer.readers.json_formats import parse_json
+from insightminer.readers.json_formats import parse_json, parse_jsonl
 from insightminer.readers.subtitles import parse_srt, parse_vtt
 from insightminer.readers.table import parse_csv
 from insightminer.readers.text import parse_text
@@ -31,9 +40,12 @@ __all__ = [
     "ingest_paths",
     "load_metadata",
     "read_transcripts",
+    "run_folder_marker",
 ]
 
-TRANSCRIPT_EXTENSIONS: frozenset[str] = frozenset({".txt", ".vtt", ".srt", ".json", ".csv", ".docx", ".md"})
+TRANSCRIPT_EXTENSIONS: frozenset[str] = frozenset(
+    {".txt", ".vtt", ".srt", ".json", ".jsonl", ".csv", ".tsv", ".docx", ".md"}
+)
 AUDIO_EXTENSIONS: frozenset[str] = frozenset(
     {
         ".wav",
@@ -54,7 +66,7 @@ AUDIO_EXTENSIONS: frozenset[str] = frozenset(
 AUDIO_DISABLED_REASON = "audio input needs transcription (the transcribe stage is disabled)"
 
 _FORMATS = {".txt": "txt", ".md": "txt", ".vtt": "vtt", ".srt": "srt", ".json": "json", ".csv": "csv",
-            ".docx": "docx"}  # fmt: skip
+            ".docx": "docx", ".tsv": "tsv", ".jsonl": "jsonl"}  # fmt: skip
 
 
 def _size_error(size: int, max_file_bytes: int) -> IngestError:
@@ -120,10 +132,25 @@ def _unsupported(ext: str) -> str:
 
 
 _UNSAFE_ID = re.compile(r"[\\/\x00-\x1f\x7f]")
+#: Doc ids name output files (``ingest`` writes DOC_ID.json); file systems allow 255 bytes per name.
+MAX_DOC_ID_CHARS = 100
+_MAX_DOC_ID_BYTES = 200
+
+
+def _shorten(doc_id: str) -> str:
+    """Cut a long id, keeping it unique: its first characters plus a hash of the whole id."""
+    if len(doc_id) <= MAX_DOC_ID_CHARS and len(doc_id.encode("utf-8")) <= _MAX_DOC_ID_BYTES:
+        return doc_id
+    digest = hashlib.sha256(doc_id.encode("utf-8")).hexdigest()[:10]
+    head = doc_id[: MAX_DOC_ID_CHARS - 11]
+    while len(head.encode("utf-8")) > _MAX_DOC_ID_BYTES - 11:
+        head = head[:-1]
+    return f"{head}-{digest}"
 
 
 def _safe_doc_id(raw: str | None, default: str, notes: list[str]) -> str:
     """A doc id from inside a file, made safe to use as a file name (outputs are written per doc id)."""
+    default = _shorten(_UNSAFE_ID.sub("_", display_path(default)))
     doc_id = clean_text(raw or "")
     if not doc_id:
         return default
@@ -132,14 +159,34 @@ def _safe_doc_id(raw: str | None, default: str, notes: list[str]) -> str:
         safe = default
     if safe != doc_id:
         notes.append(f"doc_id {doc_id!r} changed to {safe!r} (path separators and control characters)")
-    return safe
+    short = _shorten(safe)
+    if short != safe:
+        notes.append(f"doc_id of {len(safe)} characters shortened to {short!r}")
+    return short
+
+
+def _looks_tabular(text: str) -> bool:
+    """A tab-separated table with a header (CORAAL-style ``Line<TAB>Spkr<TAB>...``), not prose."""
+    lines = [line for line in text.split("\n", 60)[:60] if line.strip()]
+    if len(lines) < 2:
+        return False
+    header = lines[0].split("\t")
+    if len(header) < 2 or any(len(cell.strip()) > 40 or not cell.strip() for cell in header):
+        return False
+    same = sum(1 for line in lines[1:] if line.count("\t") == len(header) - 1)
+    return same >= 0.8 * (len(lines) - 1)
 
 
 def read_transcripts(
-    path: Path, *, max_file_bytes: int = 20_000_000, unlabelled_speaker: str | None = None
+    path: Path,
+    *,
+    max_file_bytes: int = 20_000_000,
+    unlabelled_speaker: str | None = None,
+    fmap: FieldMap | None = None,
 ) -> list[Transcript]:
     """Read one transcript file (a CSV or JSON list can hold several interviews).
 
+    ``fmap`` is the user's field mapping (--fields / --records) for tables and JSON of another layout.
     Raises IngestError with the human reason when the file cannot be read. The metadata on the
     returned transcripts is only what the file itself carries; ingest_paths adds folder and sidecar
     metadata.
@@ -153,22 +200,29 @@ def read_transcripts(
     _check_file(path, max_file_bytes)
     encoding: str | None = None
     notes: list[str] = []
+    source_format = _FORMATS[ext]
     if ext == ".docx":
         docs = [parse_docx(path, unlabelled_speaker=unlabelled_speaker)]
     else:
         decoded = decode_bytes(_read_bytes(path, max_file_bytes))
         encoding, notes, text = decoded.encoding, decoded.notes, decoded.text
         docs: list[ParsedDoc]
-        if ext in (".txt", ".md"):
+        source_format = _FORMATS[ext]
+        if ext == ".txt" and _looks_tabular(text):
+            docs = parse_csv(text, unlabelled_speaker=unlabelled_speaker, fmap=fmap)
+            source_format = "tsv"
+        elif ext in (".txt", ".md"):
             docs = [parse_text(text, unlabelled_speaker=unlabelled_speaker, markdown=ext == ".md")]
         elif ext == ".vtt":
             docs = [parse_vtt(text, unlabelled_speaker=unlabelled_speaker)]
         elif ext == ".srt":
             docs = [parse_srt(text, unlabelled_speaker=unlabelled_speaker)]
         elif ext == ".json":
-            docs = parse_json(text, unlabelled_speaker=unlabelled_speaker)
+            docs = parse_json(text, unlabelled_speaker=unlabelled_speaker, fmap=fmap)
+        elif ext == ".jsonl":
+            docs = parse_jsonl(text, unlabelled_speaker=unlabelled_speaker, fmap=fmap)
         else:
-            docs = parse_csv(text, unlabelled_speaker=unlabelled_speaker)
+            docs = parse_csv(text, unlabelled_speaker=unlabelled_speaker, fmap=fmap)
     transcripts: list[Transcript] = []
     dropped: list[str] = []
     for i, doc in enumerate(docs):
@@ -180,10 +234,10 @@ def read_transcripts(
         transcripts.append(
             Transcript(
                 doc_id=doc_id,
-                source=str(path),
+                source=display_path(path),
                 utterances=doc.utterances,
                 metadata=dict(doc.metadata),
-                source_format=_FORMATS[ext],
+                source_format=source_format,
                 encoding=encoding,
                 notes=[*notes, *doc.notes],
             )
@@ -197,7 +251,7 @@ def read_transcripts(
 
 #: When one folder holds the same interview in several formats (acme.json + acme.vtt + acme.srt, as the
 #: transcribe stage writes them, or a Zoom export's acme.m4a + acme.vtt), the first of these that reads wins.
-_FORMAT_PREFERENCE = (".json", ".vtt", ".srt", ".docx", ".csv", ".txt", ".md")
+_FORMAT_PREFERENCE = (".json", ".vtt", ".srt", ".docx", ".jsonl", ".csv", ".tsv", ".txt", ".md")
 
 
 def _group_same_stem(names: list[str]) -> list[list[str]]:
@@ -223,24 +277,70 @@ def _group_same_stem(names: list[str]) -> list[list[str]]:
     return groups
 
 
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """A folder (following links); a link that loops or dangles is a file whose reading fails later."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+#: Files every run folder holds; one with run.json or findings.json written by insightminer is a run folder.
+_RUN_MARKERS = ("run.json", "findings.json")
+
+
+def _is_insightminer_output(path: Path) -> bool:
+    try:
+        if path.stat().st_size > 200_000_000:
+            return False
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return False
+    if not isinstance(data, dict):
+        return False
+    generator = data.get("generator")
+    return "insightminer_version" in data or (
+        isinstance(generator, dict) and generator.get("name") == "insightminer"
+    )
+
+
+def run_folder_marker(folder: Path, names: Sequence[str] | None = None) -> str | None:
+    """The file that shows ``folder`` is an insightminer run folder (its outputs are never inputs)."""
+    if names is None:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return None
+    for marker in _RUN_MARKERS:
+        if marker in names and _is_insightminer_output(folder / marker):
+            return marker
+    return None
+
+
 def _walk(root: Path, skip: Path | None) -> Iterator[tuple[list[Path], list[Path], str | None]]:
     """(files, sidecars from the root down to their folder, error) in sorted order; hidden entries skipped.
 
     ``files`` is one file, or several copies of one interview in different formats (best first).
-    An unreadable folder yields ([folder], [], reason) so it too is accounted for.
+    An unreadable folder, a folder reached twice (a symlink loop) and an insightminer run folder yield
+    ([folder], [], reason) so they too are accounted for.
     """
     seen_dirs: set[str] = set()
 
     def visit(folder: Path, sidecars: list[Path]) -> Iterator[tuple[list[Path], list[Path], str | None]]:
         real = os.path.realpath(folder)
-        if real in seen_dirs:  # a symlink loop or a folder linked twice
+        if real in seen_dirs:
+            yield [folder], [], "folder already read (a symbolic link loop or a folder linked twice)"
             return
         seen_dirs.add(real)
         try:
             with os.scandir(folder) as it:
-                entries = sorted((e.name, e.is_dir()) for e in it)
+                entries = sorted((e.name, _is_dir(e)) for e in it)
         except OSError as exc:
             yield [folder], [], _os_reason(exc).replace("file", "folder")
+            return
+        marker = run_folder_marker(folder, [name for name, is_dir in entries if not is_dir])
+        if marker is not None:
+            yield [folder], [], f"an insightminer run folder ({marker}): its outputs are never read as inputs"
             return
         chain = sidecars + [folder / name for name in find_sidecars(n for n, is_dir in entries if not is_dir)]
         files = [
@@ -292,22 +392,26 @@ def ingest_paths(
     unlabelled_speaker: str | None = None,
     audio_reader: Callable[[Path], list[Transcript]] | None = None,
     on_record: Callable[[InputRecord], None] | None = None,
+    reserved_ids: Sequence[str] = (),
+    fmap: FieldMap | None = None,
 ) -> tuple[list[Transcript], list[InputRecord]]:
     """Read files and folders (recursively, sorted) into transcripts, with one InputRecord per input.
 
     Hidden files/folders and metadata sidecars are not inputs. Audio goes to ``audio_reader`` (skipped
     with a reason when it is None). A reader failure skips that file with its reason; it never raises.
-    Duplicate doc ids get a deterministic suffix (the parent folder name, else -2, -3, ...), noted.
+    Duplicate doc ids get a deterministic suffix (the parent folder name, else -2, -3, ...), noted;
+    ``reserved_ids`` (names the caller writes itself, e.g. the ``ingest`` manifest) count as used.
     """
     explicit = load_metadata(Path(metadata_file)) if metadata_file is not None else {}
     skip = Path(os.path.realpath(metadata_file)) if metadata_file is not None else None
     transcripts: list[Transcript] = []
     records: list[InputRecord] = []
-    used_ids: dict[str, str] = {}
+    used_ids: dict[str, str] = {name: "the output folder's own files" for name in reserved_ids}
     seen_files: set[str] = set()
     sidecar_cache: dict[Path, dict[str, dict[str, str]]] = {}
 
     def emit(record: InputRecord) -> None:
+        record.path = display_path(record.path)
         records.append(record)
         if on_record is not None:
             on_record(record)
@@ -337,14 +441,14 @@ def ingest_paths(
                     return False
                 found = list(audio_reader(path))
                 for t in found:
-                    t.source = t.source or str(path)
+                    t.source = display_path(t.source or path)
                     t.source_format = t.source_format or "audio"
-                    t.doc_id = clean_text(t.doc_id) or path.stem
+                    t.doc_id = _safe_doc_id(t.doc_id, path.stem, t.notes)
                 if not found:
                     raise IngestError("no speech found in the audio")
             else:
                 found = read_transcripts(
-                    path, max_file_bytes=max_file_bytes, unlabelled_speaker=unlabelled_speaker
+                    path, max_file_bytes=max_file_bytes, unlabelled_speaker=unlabelled_speaker, fmap=fmap
                 )
         except IngestError as exc:
             emit(InputRecord(str(path), "skipped", str(exc), source_format=_FORMATS.get(ext, "")))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -24,7 +25,14 @@ from insightminer.config import Config
 from insightminer.embed import Embedder
 from insightminer.interview_themes import ThemeInfo
 from insightminer.rank import rank_findings, split_by_type
-from insightminer.report import FINDINGS_SCHEMA_VERSION, statements_table, write_findings, write_parquet
+from insightminer.report import (
+    FINDINGS_SCHEMA_VERSION,
+    markdown_safe,
+    statements_table,
+    write_findings,
+    write_parquet,
+)
+from insightminer.run_folder import output_hashes
 from insightminer.schema import InputRecord, Statement, Transcript
 from insightminer.segment import segment_transcript
 from insightminer.storage import atomic_write_json, atomic_write_text, file_sha256
@@ -78,8 +86,29 @@ class Pipeline:
         self._audio_results: dict[Path, Any] = {}
         self._ray = None
         self.models_used: dict[str, Any] = {}
+        self.warnings: list[str] = []  # run-level problems that did not stop the run (in run.json)
+        self.cut_statements: dict[str, int] = {}  # doc_id -> statements cut to MAX_STATEMENT_CHARS
 
     # -- helpers -----------------------------------------------------------------------------
+    def cache_dir(self) -> Path | None:
+        """The disk cache, or None when it is disabled or unusable (a file, read-only): a run without a
+        cache is slower, never wrong, so an unusable cache is a warning, not a failure."""
+        if not hasattr(self, "_cache_checked"):
+            self._cache_checked: Path | None = self.config.resolved_cache_dir()
+            folder = self._cache_checked
+            if folder is not None:
+                problem = _unusable_folder(folder)
+                if problem is not None:
+                    self.warnings.append(
+                        f"cache folder {folder} not used ({problem}): running without a cache"
+                    )
+                    if self.console is not None:
+                        from rich.markup import escape
+
+                        self.console.print(f"[yellow]warning[/yellow] {escape(self.warnings[-1])}")
+                    self._cache_checked = None
+        return self._cache_checked
+
     @contextmanager
     def _stage(self, name: str) -> Iterator[None]:
         if self.console is not None and self.config.progress:
@@ -95,7 +124,7 @@ class Pipeline:
         """One Embedder per model name, sharing the run's disk cache."""
         name = model or self.config.embedding_model
         if name not in self._embedders:
-            cache = self.config.resolved_cache_dir()
+            cache = self.cache_dir()
             device = _torch_device(self.config.device)
             encoder = (
                 self.ray().embedding_encoder(name, device, self.config.batch_size)
@@ -128,7 +157,7 @@ class Pipeline:
     def transcribe_options(self):
         from insightminer.transcribe import TranscribeOptions
 
-        cache = self.config.resolved_cache_dir()
+        cache = self.cache_dir()
         return TranscribeOptions(
             model=self.config.asr_model,
             backend=self.config.asr_backend,
@@ -177,7 +206,9 @@ class Pipeline:
 
     def ingest(self, paths: Sequence[str | Path]) -> tuple[list[Transcript], list[InputRecord]]:
         from insightminer.ingest import ingest_paths
+        from insightminer.readers.common import FieldMap
 
+        fmap = FieldMap.from_options(self.config.fields, self.config.records)
         self.transcribe(paths)
         with self._stage("ingest"):
             return ingest_paths(
@@ -187,6 +218,7 @@ class Pipeline:
                 unlabelled_speaker=self.config.unlabelled_speaker,
                 audio_reader=self._read_audio,
                 on_record=self.on_input,
+                fmap=fmap or None,
             )
 
     def segment(self, transcripts: list[Transcript]) -> list[Statement]:
@@ -201,6 +233,7 @@ class Pipeline:
                         team=self.config.team,
                     )
                 )
+            self.cut_statements = cap_statements(statements)
             return statements
 
     def embed(self, statements: list[Statement]) -> np.ndarray:
@@ -342,9 +375,42 @@ class Pipeline:
         """Run every stage over the inputs; write the run directory when out_dir is given."""
         self.timings = {}
         started = time.perf_counter()
+        folder = self._claim_run_folder(Path(out_dir)) if out_dir is not None else None
+        try:
+            return self._run(paths, out_dir, folder, started)
+        finally:
+            if folder is not None:
+                folder.release()
+
+    def _claim_run_folder(self, out_dir: Path):
+        """Check --out and lock it before any work: a file, a folder of other files or a busy run
+        folder fails now, not after the analysis."""
+        from insightminer.ingest import run_folder_marker
+        from insightminer.run_folder import RunFolder
+
+        problem = _unusable_folder(out_dir)
+        if problem is not None:
+            raise NotADirectoryError(f"cannot write the run folder {out_dir}: {problem}")
+        if out_dir.is_dir() and run_folder_marker(out_dir) is None:
+            others = sorted(p.name for p in out_dir.iterdir() if not p.name.startswith("."))
+            if others:
+                shown = ", ".join(others[:5]) + (" ..." if len(others) > 5 else "")
+                raise FileExistsError(
+                    f"--out {out_dir} holds files that are not an insightminer run's ({shown}); a run folder "
+                    "is replaced whole, so choose a new or empty folder"
+                )
+        return RunFolder(out_dir).acquire()
+
+    def _run(self, paths, out_dir, folder, started: float) -> Result:
         transcripts, records = self.ingest(paths)
         statements = self.segment(transcripts)
         record_by_doc = {doc: r for r in records for doc in r.doc_ids}
+        for doc_id, count in sorted(self.cut_statements.items()):
+            if doc_id in record_by_doc:
+                record_by_doc[doc_id].notes.append(
+                    f"{doc_id}: {count} statement(s) longer than {MAX_STATEMENT_CHARS} characters cut to "
+                    f"that length (text without sentence punctuation?)"
+                )
         docs_with_statements = {s.doc_id for s in statements}
         for transcript in transcripts:
             if transcript.doc_id not in docs_with_statements:
@@ -353,8 +419,10 @@ class Pipeline:
                     record.notes.append(f"{transcript.doc_id}: no customer statements found")
         if not statements:
             result = Result({}, [], transcripts, records, timings=self.timings)
-            if out_dir is not None:
-                self._write_manifest(Path(out_dir), result, status="failed")
+            if folder is not None:
+                with folder as staging:
+                    self._write_manifest(staging, result, status="failed")
+                    folder.publish()
             raise NoUsableInputError(
                 "no customer statements to analyse: "
                 + ("every input was skipped" if not transcripts else "no customer speech found")
@@ -365,7 +433,10 @@ class Pipeline:
             findings, statements, personas, trends, positions = memo
         else:
             findings, personas, trends, positions = self.analyse(statements)
-            self._store_analysis(key, findings, statements, personas, trends, positions)
+            try:
+                self._store_analysis(key, findings, statements, personas, trends, positions)
+            except OSError as exc:  # a full disk costs the resume, not the run
+                self.warnings.append(f"analysis cache not written ({exc.strerror or exc})")
         if self.config.edits_file:
             from insightminer.edits import apply_edits, read_edits
 
@@ -374,7 +445,7 @@ class Pipeline:
         self.timings["total"] = round(time.perf_counter() - started, 4)
         result = Result(findings, statements, transcripts, records, personas, trends, dict(self.timings))
         if out_dir is not None:
-            self.write(Path(out_dir), result, positions)
+            self.write(Path(out_dir), result, positions, folder=folder)
         return result
 
     def analyse(self, statements: list[Statement]) -> tuple[dict, dict | None, dict | None, dict | None]:
@@ -432,7 +503,7 @@ class Pipeline:
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
     def _analysis_dir(self, key: str) -> Path | None:
-        cache = self.config.resolved_cache_dir()
+        cache = self.cache_dir()
         return cache / "analysis" / key[:40] if cache else None
 
     def _load_analysis(self, key: str):
@@ -447,11 +518,16 @@ class Pipeline:
             try:
                 data = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))
                 statements = statements_from_table(pq.read_table(folder / "statements.parquet"))
-            except (OSError, ValueError, KeyError):
-                return None  # a damaged cache entry is recomputed, never trusted
-            positions = {int(k): tuple(v) for k, v in (data["theme_positions"] or {}).items()}
-            self.models_used = data.get("models_used", {})
-            return data["findings"], statements, data["personas"], data["trends"], positions or None
+                findings = data["findings"]
+                if not isinstance(findings, dict) or not isinstance(findings.get("findings"), list):
+                    raise ValueError("findings of the wrong shape")
+                positions = {int(k): tuple(v) for k, v in (data["theme_positions"] or {}).items()}
+                models_used = dict(data.get("models_used") or {})
+                personas, trends = data["personas"], data["trends"]
+            except Exception:  # noqa: BLE001 - a damaged cache entry of any shape is recomputed, never trusted
+                return None
+            self.models_used = models_used
+            return findings, statements, personas, trends, positions or None
 
     def _store_analysis(self, key, findings, statements, personas, trends, positions) -> None:
         folder = self._analysis_dir(key)
@@ -485,9 +561,28 @@ class Pipeline:
             trends = theme_trends(statements, findings, period="auto")
             return personas, trends
 
-    def write(self, out_dir: Path, result: Result, theme_positions: dict | None = None) -> None:
+    def write(
+        self, out_dir: Path, result: Result, theme_positions: dict | None = None, folder: Any = None
+    ) -> None:
+        """Write the run folder whole: into a sibling temp folder, swapped in when complete
+        (insightminer/run_folder.py); ``folder`` is the RunFolder run() locked, else one is locked here."""
+        from insightminer.run_folder import RunFolder
+
+        owned = folder is None
+        folder = RunFolder(out_dir).acquire() if owned else folder
+        try:
+            with folder as staging:
+                self._write_outputs(staging, result, theme_positions)
+                result.out_dir = Path(out_dir)
+                result.timings = dict(self.timings)
+                self._write_manifest(staging, result, status="complete")
+                folder.publish()
+        finally:
+            if owned:
+                folder.release()
+
+    def _write_outputs(self, out_dir: Path, result: Result, theme_positions: dict | None) -> None:
         with self._stage("report"):
-            out_dir.mkdir(parents=True, exist_ok=True)
             write_findings(out_dir, result.findings)
             write_parquet(
                 out_dir / "segments.parquet", statements_table(result.statements, self.config.segment_field)
@@ -496,7 +591,7 @@ class Pipeline:
                 from insightminer.personas import personas_markdown
 
                 atomic_write_json(out_dir / "personas.json", result.personas)
-                atomic_write_text(out_dir / "personas.md", personas_markdown(result.personas))
+                atomic_write_text(out_dir / "personas.md", markdown_safe(personas_markdown(result.personas)))
             from insightminer.report_html import render_report_html
 
             html = render_report_html(
@@ -507,9 +602,6 @@ class Pipeline:
                 theme_positions=theme_positions,
             )
             atomic_write_text(out_dir / "report.html", html)
-        result.out_dir = out_dir
-        result.timings = dict(self.timings)
-        self._write_manifest(out_dir, result, status="complete")
 
     def _write_manifest(self, out_dir: Path, result: Result, status: str) -> None:
         import importlib.metadata as md
@@ -568,11 +660,45 @@ class Pipeline:
             if (out_dir / "findings.json").is_file()
             else None,
             "timings_s": dict(self.timings),
+            "warnings": list(self.warnings),
             "outputs": sorted(
                 p.name for p in out_dir.iterdir() if p.is_file() and not p.name.startswith(".")
             ),
+            # Every output's hash: a folder that does not match its run.json is not this run's.
+            "outputs_sha256": output_hashes(out_dir),
         }
         atomic_write_json(out_dir / "run.json", manifest)
+
+
+#: A statement is a sentence or two; anything longer is text without sentence punctuation (a raw ASR
+#: dump, a pasted log) and would be quoted whole in every output, so it is cut here and the cut reported.
+MAX_STATEMENT_CHARS = 1500
+
+
+def cap_statements(statements: list[Statement], limit: int = MAX_STATEMENT_CHARS) -> dict[str, int]:
+    """Cut statements over ``limit`` characters at a word boundary (with '…'); cuts per doc_id."""
+    cut: dict[str, int] = {}
+    for statement in statements:
+        if len(statement.text) > limit:
+            head = statement.text[:limit]
+            space = head.rfind(" ")
+            statement.text = (head[:space] if space > limit // 2 else head).rstrip() + "\u2026"
+            cut[statement.doc_id] = cut.get(statement.doc_id, 0) + 1
+    return cut
+
+
+def _unusable_folder(folder: Path) -> str | None:
+    """Why ``folder`` cannot be created or written, or None when it can."""
+    probe = Path(folder)
+    while not probe.exists():
+        if probe.parent == probe:
+            return None
+        probe = probe.parent
+    if not probe.is_dir():
+        return f"{probe} is a file, not a folder"
+    if not os.access(probe, os.W_OK | os.X_OK):
+        return f"{probe} is not writable"
+    return None
 
 
 def _code_fingerprint() -> str:

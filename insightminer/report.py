@@ -6,15 +6,16 @@ inputs and the findings-relevant config, so the same run gives byte-identical fi
 
 from __future__ import annotations
 
-import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from insightminer.csvio import csv_text
 from insightminer.schema import Statement
 from insightminer.storage import atomic_write_bytes, atomic_write_json, atomic_write_text
 
@@ -35,6 +36,18 @@ def cite(item: dict[str, Any]) -> str:
     where = f"{item['doc_id']}, {item['speaker']}"
     stamp = format_timestamp(item.get("start"))
     return f"{where} @ {stamp}" if stamp else where
+
+
+_HTML_START = re.compile(r"(?<!\\)<")
+
+
+def markdown_safe(markdown: str) -> str:
+    """No raw HTML reaches a Markdown viewer: every unescaped ``<`` becomes ``&lt;`` (shown as ``<``).
+
+    The documents this project writes use no HTML of their own, so quoted customer text such as
+    ``<img src=x onerror=...>`` or ``<script>`` stays text in viewers that render inline HTML.
+    """
+    return _HTML_START.sub("&lt;", markdown)
 
 
 #: findings.json's ranked lists and their section titles in findings.md.
@@ -107,7 +120,7 @@ def findings_markdown(findings: dict[str, Any]) -> str:
             for t in checks["unassumed_themes"]:
                 lines.append(f"- {t['label']} ({t['documents']} interviews)")
         lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+    return markdown_safe("\n".join(lines).rstrip() + "\n")
 
 
 FINDINGS_CSV_COLUMNS = [
@@ -130,12 +143,11 @@ FINDINGS_CSV_COLUMNS = [
 
 
 def findings_csv(findings: dict[str, Any]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(FINDINGS_CSV_COLUMNS)
+    """findings.csv; quoted text that looks like a spreadsheet formula is neutralised (csvio.safe_cell)."""
+    rows = []
     for f in (f for name, _ in FINDING_SECTIONS for f in findings.get(name, [])):
         top = f["evidence"][0] if f["evidence"] else None
-        writer.writerow(
+        rows.append(
             [
                 f.get("type", "pain_point"),
                 f["rank"],
@@ -154,7 +166,7 @@ def findings_csv(findings: dict[str, Any]) -> str:
                 cite(top) if top else "",
             ]
         )
-    return buf.getvalue()
+    return csv_text(FINDINGS_CSV_COLUMNS, rows)
 
 
 def _score_map(values: dict[str, float]) -> list[tuple[str, float]]:
@@ -227,8 +239,72 @@ def write_findings(out_dir: Path, findings: dict[str, Any]) -> list[Path]:
     return paths
 
 
+class RunFolderError(ValueError):
+    """A run folder that cannot be re-rendered; the message says which file and why."""
+
+
+def _read_json(path: Path, what: str) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise RunFolderError(
+            f"{path} is not valid JSON (line {exc.lineno} column {exc.colno}: {exc.msg}); {what}"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RunFolderError(f"cannot read {path}: {exc}; {what}") from None
+
+
+_RERUN = "re-run `insightminer run` to write the run folder again"
+
+
 def read_findings(run_dir: Path) -> dict[str, Any]:
-    path = Path(run_dir) / "findings.json"
+    """findings.json of a run folder, checked for the shape every writer relies on."""
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise RunFolderError(
+            f"{run_dir} is not a folder: expected a run folder written by `insightminer run`"
+        )
+    path = run_dir / "findings.json"
     if not path.is_file():
         raise FileNotFoundError(f"{run_dir} has no findings.json: not an insightminer run directory")
-    return json.loads(path.read_text(encoding="utf-8"))
+    data = _read_json(path, _RERUN)
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("summary"), dict)
+        or not isinstance(data.get("findings"), list)
+        or not all(isinstance(f, dict) for f in data["findings"])
+    ):
+        shape = (
+            f"an object with keys {sorted(data)[:8]}"
+            if isinstance(data, dict)
+            else f"a {type(data).__name__}"
+        )
+        raise RunFolderError(
+            f"{path} is not an insightminer findings file (expected an object with 'summary' and a "
+            f"'findings' list of objects; found {shape}); {_RERUN}"
+        )
+    return data
+
+
+def read_run_folder(run_dir: Path) -> tuple[dict[str, Any], dict[str, Any], list[Statement]]:
+    """(findings, personas, statements) of a run folder, for `insightminer report`; RunFolderError
+    (or FileNotFoundError) with the file and the reason when a piece is missing or damaged."""
+    run_dir = Path(run_dir)
+    findings = read_findings(run_dir)
+    personas_path = run_dir / "personas.json"
+    personas: Any = _read_json(personas_path, _RERUN) if personas_path.is_file() else {}
+    if not isinstance(personas, dict):
+        raise RunFolderError(
+            f"{personas_path} is not an insightminer personas file (expected an object, found a "
+            f"{type(personas).__name__}); {_RERUN}"
+        )
+    parquet = run_dir / "segments.parquet"
+    if not parquet.is_file():
+        raise RunFolderError(f"{run_dir} has no segments.parquet (the analysed statements); {_RERUN}")
+    try:
+        statements = statements_from_table(pq.read_table(parquet))
+    except (OSError, pa.ArrowException, KeyError, TypeError, ValueError) as exc:
+        raise RunFolderError(
+            f"{parquet} cannot be read as insightminer statements ({exc}); {_RERUN}"
+        ) from None
+    return findings, personas, statements

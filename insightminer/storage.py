@@ -36,7 +36,9 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
+    # A lone surrogate (a non-UTF-8 file name given on the command line) is written as "\udcff" text
+    # rather than failing the whole write.
+    atomic_write_bytes(path, text.encode("utf-8", "backslashreplace"))
 
 
 def dumps_json(data: Any) -> str:
@@ -55,3 +57,30 @@ def file_sha256(path: str | Path) -> str:
         for block in iter(lambda: handle.read(8 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+#: A temp file older than this was left by a killed process, not one still writing.
+ORPHAN_AGE_S = 3600.0
+
+
+def remove_orphans(
+    folder: str | Path, patterns: tuple[str, ...], max_age_s: float = ORPHAN_AGE_S
+) -> list[str]:
+    """Delete files in ``folder`` matching ``patterns`` and untouched for ``max_age_s`` (a killed run's
+    leftovers); returns their names. Young files are left alone: another process may be writing them."""
+    import time
+
+    folder = Path(folder)
+    removed: list[str] = []
+    if not folder.is_dir():
+        return removed
+    now = time.time()
+    for pattern in patterns:
+        for path in sorted(folder.glob(pattern)):
+            try:
+                if path.is_file() and now - path.stat().st_mtime > max_age_s:
+                    path.unlink()
+                    removed.append(path.name)
+            except OSError:  # gone already, or not ours to delete
+                continue
+    return removed

@@ -20,7 +20,6 @@ Theme ids are canonical: size descending, ties broken by the smallest member row
 
 from __future__ import annotations
 
-import csv
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -760,24 +759,16 @@ class ThemeModel:
 # ----------------------------------------------------------------------------------------------
 
 
-def read_text_column(input_csv: Path, text_column: str) -> list[str]:
-    """The text column of a CSV, in row order; a missing file or column is a clear ValueError."""
-    input_csv = Path(input_csv)
-    if not input_csv.is_file():
-        raise ValueError(f"input CSV not found: {input_csv}")
-    csv.field_size_limit(1 << 30)
-    try:
-        with input_csv.open("r", encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            columns = reader.fieldnames or []
-            if text_column not in columns:
-                found = ", ".join(repr(c) for c in columns) or "none"
-                raise ValueError(f"column {text_column!r} not in {input_csv.name}; columns found: {found}")
-            return [(row.get(text_column) or "") for row in reader]
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{input_csv} is not UTF-8 text: {exc}") from exc
-    except csv.Error as exc:
-        raise ValueError(f"{input_csv} is not a readable CSV: {exc}") from exc
+def read_text_column(input_csv: Path | Any, text_column: str) -> list[str]:
+    """The text column of a CSV (a path or a csvio.CsvTable), in row order; clear ValueErrors.
+
+    One reader for every CSV command: run's encoding rules, delimiter sniffing, one set of rules for
+    ragged rows, duplicate headers and blank lines (insightminer/csvio.py).
+    """
+    from insightminer.csvio import CsvTable, read_csv_table
+
+    table = input_csv if isinstance(input_csv, CsvTable) else read_csv_table(input_csv, text_column)
+    return table.column(text_column)
 
 
 def cluster_csv(
@@ -793,7 +784,7 @@ def cluster_csv(
 
     Blank rows and rows the filter rejects get theme_id -1. Returns the themes.json content.
     """
-    texts = read_text_column(Path(input_csv), text_column)
+    texts = read_text_column(input_csv, text_column)
     nonblank = np.array([i for i, t in enumerate(texts) if t.strip()], dtype=np.int64)
     kept_texts = [texts[i].strip() for i in nonblank]
     emb = embedder.encode(kept_texts) if len(kept_texts) else np.zeros((0, 384), np.float32)
@@ -813,7 +804,8 @@ def cluster_csv(
         result = model.to_dict(kept_texts, row_ids=rows.tolist())
     else:
         result = {"n_statements": 0, "n_themes": 0, "n_unassigned": 0, "outlier_share": 0.0, "themes": []}
-    result["input"] = {"file": Path(input_csv).name, "text_column": text_column, "rows": len(texts)}
+    source = getattr(input_csv, "path", input_csv)  # a path or a csvio.CsvTable
+    result["input"] = {"file": Path(source).name, "text_column": text_column, "rows": len(texts)}
     lines = ["row,theme_id"] + [f"{i},{int(t)}" for i, t in enumerate(assignments)]
     out_dir = Path(out_dir)
     atomic_write_text(out_dir / "assignments.csv", "\n".join(lines) + "\n")

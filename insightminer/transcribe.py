@@ -788,6 +788,7 @@ def transcribe_command(inputs: list[Path], out_dir: Path, options: TranscribeOpt
     skipped with its reason; options; stats), with a rich progress bar of audio seconds and real-time
     factor. Returns 0 when at least one file was transcribed (or nothing needed doing), else 1.
     """
+    from rich.markup import escape
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     out_dir = Path(out_dir)
@@ -820,7 +821,9 @@ def transcribe_command(inputs: list[Path], out_dir: Path, options: TranscribeOpt
             )
             bar.update(task, advance=durations.get(event["path"], 0.0), rate=rate)
             if event["status"] == "skipped":
-                bar.console.print(f"[yellow]skipped[/yellow] {event['path']}: {event['reason']}")
+                bar.console.print(
+                    f"[yellow]skipped[/yellow] {escape(str(event['path']))}: {escape(event['reason'])}"
+                )
 
         for path, result in transcriber.transcribe_many(files, progress=on_file):
             if isinstance(result, AudioError):
@@ -847,6 +850,6 @@ def transcribe_command(inputs: list[Path], out_dir: Path, options: TranscribeOpt
     console.print(
         f"Transcribed {done} file(s), skipped {skipped}; {stats['audio_seconds']:.0f} s of audio at "
         f"{stats['speed_x']:.1f}x real time; cache hits {stats['cache_hits']}. "
-        f"Manifest: {out_dir / 'transcribe.json'}"
+        f"Manifest: {escape(str(out_dir / 'transcribe.json'))}"
     )
     return 0 if done else 1

@@ -12,7 +12,8 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "data" / "fixtures"
-SHARED_EVAL = REPO.parent / "shared" / "eval"
+# Overridable for checkouts that do not sit beside shared/ (git worktrees).
+SHARED_EVAL = Path(os.environ.get("INSIGHTMINER_SHARED_EVAL", REPO.parent / "shared" / "eval"))
 
 
 @pytest.fixture(scope="session")

@@ -37,7 +37,9 @@ def turns(t: Transcript) -> list[tuple[str, str]]:
 
 
 def test_extension_sets():
-    assert TRANSCRIPT_EXTENSIONS == {".txt", ".vtt", ".srt", ".json", ".csv", ".docx", ".md"}
+    assert TRANSCRIPT_EXTENSIONS == {
+        ".txt", ".vtt", ".srt", ".json", ".jsonl", ".csv", ".tsv", ".docx", ".md"
+    }  # fmt: skip
     assert {".wav", ".mp3", ".m4a", ".mp4", ".flac"} <= AUDIO_EXTENSIONS
     assert not TRANSCRIPT_EXTENSIONS & AUDIO_EXTENSIONS
 
@@ -377,7 +379,7 @@ def test_doc_ids_from_inside_files_are_safe_file_names(tmp_path):
 
 
 def test_json_unknown_layout(tmp_path):
-    with pytest.raises(IngestError, match="unrecognised JSON layout.*found an object with keys: foo"):
+    with pytest.raises(IngestError, match="unrecognised JSON layout.*keys found: foo"):
         read_transcripts(write(tmp_path / "x.json", '{"foo": 1}'))
 
 

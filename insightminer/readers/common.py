@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -30,14 +31,32 @@ class ParsedDoc:
 # Zero-width and direction marks show up in subtitle and Word exports; they are never content.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"), None)
 _WS = re.compile(r"\s+")
+# Lone surrogates (a JSON "\ud800" escape, a non-UTF-8 file name) cannot be written as UTF-8 anywhere.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def clean_text(text: str, *, unescape: bool = False) -> str:
-    """Collapse whitespace (NBSP included), drop invisible marks; optionally unescape HTML entities."""
+    """Collapse whitespace (NBSP included), drop invisible marks and lone surrogates (-> U+FFFD);
+    optionally unescape HTML entities."""
     if unescape:
         text = html.unescape(text)
-    text = text.translate(_INVISIBLE)
+    text = _SURROGATE.sub("\ufffd", text.translate(_INVISIBLE))
     return _WS.sub(" ", text).strip()
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path as valid Unicode text: bytes of a non-UTF-8 file name become ``\\xff`` escapes.
+
+    Python keeps such bytes as lone surrogates (surrogateescape), which no UTF-8 writer accepts
+    (parquet, JSON files), so every path that reaches an output goes through here.
+    """
+    text = os.fspath(path)
+    if not _SURROGATE.search(text):
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that was not an escaped byte
+        return _SURROGATE.sub("\ufffd", text)
 
 
 _TS = re.compile(r"^\s*(?:(\d{1,3}):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?\s*$")
@@ -62,6 +81,8 @@ def parse_timestamp(value: Any) -> float | None:
     match = _TS.match(text)
     if match:
         hours, minutes, seconds, frac = match.groups()
+        if int(seconds) >= 60 or (hours is not None and int(minutes) >= 60):
+            raise ValueError(f"not a time: {text!r} (minutes and seconds run 00-59)")
         total = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
         if frac:
             total += int(frac) / (10 ** len(frac))
@@ -166,3 +187,64 @@ def no_labels_error(what: str = "speaker labels") -> IngestError:
         f"no {what} found: expected lines like 'Customer: ...' or 'Interviewer: ...'; "
         "set unlabelled_speaker (CLI --unlabelled-speaker NAME) to read the whole file as one speaker"
     )
+
+
+#: The fields a user can map with ``--fields`` (CLI) / Config.fields.
+MAPPABLE_FIELDS = ("speaker", "text", "start", "end", "role", "doc_id")
+
+
+@dataclass(frozen=True)
+class FieldMap:
+    """The user's way out for any table or JSON layout: which column / key holds which field, and
+    (JSON, JSONL) the dotted key of the list of utterance records (``--records meeting_transcripts``)."""
+
+    fields: tuple[tuple[str, str], ...] = ()
+    records: str | None = None
+
+    @classmethod
+    def from_options(cls, fields: dict[str, str] | None = None, records: str | None = None) -> FieldMap:
+        unknown = sorted(set(fields or {}) - set(MAPPABLE_FIELDS))
+        if unknown:
+            raise ValueError(
+                f"unknown field(s) in the field mapping: {', '.join(unknown)} "
+                f"(mappable: {', '.join(MAPPABLE_FIELDS)})"
+            )
+        return cls(tuple(sorted((fields or {}).items())), records.strip() if records else None)
+
+    def get(self, name: str) -> str | None:
+        return dict(self.fields).get(name)
+
+    def __bool__(self) -> bool:
+        return bool(self.fields) or self.records is not None
+
+
+def parse_field_mapping(text: str | None) -> dict[str, str]:
+    """'speaker=Spkr,text=Content' -> {'speaker': 'Spkr', 'text': 'Content'}; ValueError when malformed."""
+    out: dict[str, str] = {}
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        name, sep, source = part.partition("=")
+        name, source = name.strip().lower(), source.strip()
+        if not sep or not name or not source:
+            raise ValueError(f"field mapping {part.strip()!r} is not FIELD=NAME (e.g. speaker=Spkr)")
+        out[name] = source
+    FieldMap.from_options(out)  # unknown field names fail here, with the list of mappable ones
+    return out
+
+
+def value_text(value: Any, sep: str = ", ") -> str | None:
+    """A JSON value as text: strings and numbers as they are, a list of them joined with ``sep``;
+    None for an object or a nested list (never a Python repr in a speaker name or doc id)."""
+    if value is None or isinstance(value, dict):
+        return None
+    if isinstance(value, (list, tuple)):
+        if any(isinstance(v, (list, tuple, dict)) for v in value):
+            return None
+        parts = [value_text(v, sep) for v in value]
+        return sep.join(p for p in parts if p) or None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return clean_text(str(value)) or None

@@ -70,10 +70,16 @@ def _mostly_utf8(data: bytes) -> str | None:
     return text if good >= max(1, bad) else None
 
 
+def _few_nuls(count: int, length: int) -> bool:
+    """Isolated NULs in text (at most 1 in 1,000 characters); a binary file has far more."""
+    return count <= max(1, length // 1000)
+
+
 def decode_bytes(data: bytes) -> DecodedText:
     """Decode a text file's bytes: BOM, strict UTF-8, BOM-less UTF-16, then cp1252 / latin-1 (reported)."""
     if not data.strip():
         raise IngestError("empty file" if not data else "empty file (only whitespace)")
+    original = data
     text: str | None = None
     encoding = ""
     notes: list[str] = []
@@ -88,36 +94,45 @@ def decode_bytes(data: bytes) -> DecodedText:
                 notes.append(f"{text.count(_REPLACEMENT)} invalid byte sequence(s) replaced")
             encoding = name
             break
-    if text is None:
-        if b"\x00" in data:
-            guess = _looks_utf16(data)
-            if guess is None:
-                raise IngestError("not a text file (binary content)")
+    if text is None and b"\x00" in data:
+        guess = _looks_utf16(data)
+        if guess is not None:
             try:
                 text = data.decode(guess)
             except UnicodeDecodeError:
                 raise IngestError("not a text file (binary content)") from None
             encoding = guess
             notes.append(f"decoded as {guess} (no byte-order mark)")
+        elif _few_nuls(data.count(0), len(data)):
+            data = data.replace(b"\x00", b"")  # stray NULs (a bad copy, an editor crash), noted below
         else:
-            try:
-                text = data.decode("utf-8")
+            raise IngestError("not a text file (binary content)")
+    if text is None:
+        try:
+            text = data.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            text = _mostly_utf8(data)
+            if text is not None:
                 encoding = "utf-8"
-            except UnicodeDecodeError:
-                text = _mostly_utf8(data)
-                if text is not None:
-                    encoding = "utf-8"
-                    notes.append(f"{text.count(_REPLACEMENT)} invalid UTF-8 byte sequence(s) replaced")
-            if text is None:
-                try:
-                    text = data.decode("cp1252")
-                    encoding = "cp1252"
-                except UnicodeDecodeError:  # bytes cp1252 leaves undefined (0x81, 0x8d, ...)
-                    text = data.decode("latin-1")
-                    encoding = "latin-1"
-                notes.append(f"decoded as {encoding} (not valid UTF-8)")
-    if _control_share(text) > _MAX_CONTROL_SHARE or "\x00" in text:
+                notes.append(f"{text.count(_REPLACEMENT)} invalid UTF-8 byte sequence(s) replaced")
+        if text is None:
+            try:
+                text = data.decode("cp1252")
+                encoding = "cp1252"
+            except UnicodeDecodeError:  # bytes cp1252 leaves undefined (0x81, 0x8d, ...)
+                text = data.decode("latin-1")
+                encoding = "latin-1"
+            notes.append(f"decoded as {encoding} (not valid UTF-8)")
+    nuls = text.count("\x00") + (original.count(0) if len(original) != len(data) else 0)
+    if "\x00" in text:
+        if not _few_nuls(text.count("\x00"), len(text)):
+            raise IngestError("not a text file (binary content)")
+        text = text.replace("\x00", "")
+    if _control_share(text) > _MAX_CONTROL_SHARE:
         raise IngestError("not a text file (binary content)")
+    if nuls:
+        notes.append(f"{nuls} NUL byte(s) removed")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
         text = text[1:]

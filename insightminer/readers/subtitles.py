@@ -77,7 +77,10 @@ def _timing(line: str, line_no: int, pattern: re.Pattern[str], example: str) -> 
         raise IngestError(
             f"malformed cue timing at line {line_no}: {line.strip()[:60]!r} (expected '{example}')"
         )
-    start, end = parse_timestamp(match.group(1)), parse_timestamp(match.group(2))
+    try:
+        start, end = parse_timestamp(match.group(1)), parse_timestamp(match.group(2))
+    except ValueError as exc:
+        raise IngestError(f"malformed cue timing at line {line_no}: {exc}") from None
     assert start is not None and end is not None
     if end < start:
         raise IngestError(f"malformed cue timing at line {line_no}: the cue ends before it starts")

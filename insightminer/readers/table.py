@@ -10,6 +10,7 @@ import io
 import sys
 
 from insightminer.readers.common import (
+    FieldMap,
     IngestError,
     ParsedDoc,
     clean_text,
@@ -45,12 +46,34 @@ def _find(columns: dict[str, str], aliases: tuple[str, ...]) -> str | None:
     return None
 
 
-def parse_csv(text: str, *, unlabelled_speaker: str | None = None) -> list[ParsedDoc]:
+def _column(
+    columns: dict[str, str], fmap: FieldMap | None, name: str, aliases: tuple[str, ...], found: str
+) -> str | None:
+    """The column for one field: the user's (--fields NAME=COLUMN) when given, else the first alias."""
+    mapped = fmap.get(name) if fmap else None
+    if mapped is None:
+        return _find(columns, aliases)
+    if mapped in columns.values():
+        return mapped
+    if normalize_key(mapped) in columns:
+        return columns[normalize_key(mapped)]
+    raise IngestError(f"column {mapped!r} (--fields {name}={mapped}) not found; columns: {found}")
+
+
+def sniff_delimiter(text: str) -> str:
+    """Whichever of , ; tab | the header line uses most (ties: comma).
+
+    Sniffing whole rows is fooled by punctuation inside the utterance text; the header is not.
+    """
+    first_line = text.lstrip("\n").split("\n", 1)[0]
+    return max(",;\t|", key=lambda d: (first_line.count(d), d == ","))
+
+
+def parse_csv(
+    text: str, *, unlabelled_speaker: str | None = None, fmap: FieldMap | None = None
+) -> list[ParsedDoc]:
     """Parse a CSV transcript; doc_id is None for files without a doc id column (ingest uses the stem)."""
-    # The delimiter is whichever of , ; tab | the header line uses most: sniffing whole rows is fooled by
-    # punctuation inside the utterance text.
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t|", key=lambda d: (first_line.count(d), d == ","))
+    delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = next(reader)
@@ -63,21 +86,23 @@ def parse_csv(text: str, *, unlabelled_speaker: str | None = None) -> list[Parse
     for name in names:
         columns.setdefault(normalize_key(name), name)
     found = ", ".join(repr(n) for n in names if n) or "none"
-    text_col = _find(columns, TEXT_ALIASES)
+    text_col = _column(columns, fmap, "text", TEXT_ALIASES, found)
     if text_col is None:
         raise IngestError(
-            f"no text column in CSV (expected one of: {', '.join(TEXT_ALIASES)}); columns: {found}"
+            f"no text column in CSV (expected one of: {', '.join(TEXT_ALIASES)}); columns: {found}; "
+            "name it with --fields text=COLUMN"
         )
-    speaker_col = _find(columns, SPEAKER_ALIASES)
+    speaker_col = _column(columns, fmap, "speaker", SPEAKER_ALIASES, found)
     if speaker_col is None and unlabelled_speaker is None:
         raise IngestError(
             f"no speaker column in CSV (expected one of: {', '.join(SPEAKER_ALIASES)}); columns: {found}; "
-            "set unlabelled_speaker (CLI --unlabelled-speaker NAME) to read every row as one speaker"
+            "name it with --fields speaker=COLUMN, or set unlabelled_speaker (CLI --unlabelled-speaker "
+            "NAME) to read every row as one speaker"
         )
-    doc_col = _find(columns, DOC_ID_ALIASES)
-    start_col = _find(columns, START_ALIASES)
-    end_col = _find(columns, END_ALIASES)
-    role_col = _find(columns, ROLE_ALIASES)
+    doc_col = _column(columns, fmap, "doc_id", DOC_ID_ALIASES, found)
+    start_col = _column(columns, fmap, "start", START_ALIASES, found)
+    end_col = _column(columns, fmap, "end", END_ALIASES, found)
+    role_col = _column(columns, fmap, "role", ROLE_ALIASES, found)
     used = {c for c in (text_col, speaker_col, doc_col, start_col, end_col, role_col) if c}
     meta_cols = [name for key, name in columns.items() if name not in used and key in METADATA_COLUMNS]
     index = {name: i for i, name in reversed(list(enumerate(names)))}

@@ -126,7 +126,10 @@ def _label(
     text = text or ""
     if kind is None or text.startswith("//"):  # "https://..." is not a label
         return None
-    start = parse_timestamp(ts) if ts else None
+    try:
+        start = parse_timestamp(ts) if ts else None
+    except ValueError:  # "Jane (00:75)": a label, but not a time
+        start = None
     strong = kind == "strong" or style != "plain"
     return _Label(speaker, strong, text, start, style, role)
 
