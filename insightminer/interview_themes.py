@@ -203,6 +203,8 @@ def build_interview_themes(
         centroid = study.centroids_[theme_id]
         evidence_centroid = unit[evidence].mean(0) if evidence else centroid
         central = sorted(evidence, key=lambda r: (-round(float(unit[r] @ evidence_centroid), 6), r))
+        # A pain is named from what customers said went wrong, not from their wishes about it.
+        label_rows = [r for r in central if statements[r].kind == ttype] or central
         # One representative statement per representative passage: its most central evidence.
         representative_ids: list[str] = []
         for i in theme.representative_indices:
@@ -214,7 +216,7 @@ def build_interview_themes(
             ThemeInfo(
                 theme_id=theme_id,
                 label=finding_label(
-                    [statements[r].text for r in central],
+                    [statements[r].text for r in label_rows],
                     keywords,
                     evidence_centroid,
                     encode,

@@ -211,7 +211,8 @@ _OPENERS = re.compile(
     r"^(?:(?:um+|uh+|er+|oh|ah|well|so|and|but|or|then|also|like|yeah|yes|okay|ok|right|honestly|"
     r"basically|actually|really|just|anyway|look|i mean|you know|i guess|i think|i'd say|i would say|"
     r"to be honest|to be fair|the thing is|the problem is|the issue is|the biggest problem is|"
-    r"the big one is|my biggest complaint is|frankly|again|because|which|though|although|while)\b[\s,]*)+",
+    r"the big one is|my biggest complaint is|that's the problem|that's the thing|here's the thing|frankly|"
+    r"again|because|which|though|although|while)\b[\s,.]*)+",
     re.IGNORECASE,
 )
 _INNER_FILLER = re.compile(
