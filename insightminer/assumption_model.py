@@ -81,7 +81,11 @@ class PairClassifier:
             raise ValueError(f"{folder} holds a {config.get('kind')!r} model, not an assumption-check model")
         tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
         encoder = AutoModel.from_pretrained(
-            str(folder), local_files_only=True, use_safetensors=True, dtype=torch.float32, add_pooling_layer=False
+            str(folder),
+            local_files_only=True,
+            use_safetensors=True,
+            dtype=torch.float32,
+            add_pooling_layer=False,
         )
         encoder.eval()
         state = load_file(str(folder / "head.safetensors"))

@@ -317,29 +317,22 @@ class Pipeline:
                 "findings": ranked,
             }
 
-    def check_assumptions(self, statements, embeddings, findings: dict, theme_model) -> None:
-        """Each assumed pain point against every customer statement and every theme."""
-        from dataclasses import replace
-
-        from insightminer.assumptions import check_assumptions
+    def check_assumptions(self, statements, embeddings, findings: dict, theme_model=None) -> None:
+        """Each assumed problem against the customer statements and the findings (verdicts, empathy gap)."""
+        from insightminer.assumption_model import PairClassifier
+        from insightminer.assumptions import check_assumptions, parse_assumptions
 
         with self._stage("assumptions"):
-            # Themes index the clustered rows; map their members back to all statements.
-            rows = [i for i, s in enumerate(statements) if s.kind in self.config.theme_kinds]
-            themes = [
-                replace(t, member_indices=[rows[i] for i in t.member_indices])
-                for t in (theme_model.themes_ if theme_model is not None else [])
-            ]
-            result = check_assumptions(
-                self.config.assumptions,
-                self.embedder().encode(self.config.assumptions),
+            expected = parse_assumptions(self.config.assumptions)
+            findings["assumptions"] = check_assumptions(
+                expected,
+                statements,
                 embeddings,
-                [s.text for s in statements],
-                [s.doc_id for s in statements],
-                np.array([s.theme_id for s in statements], dtype=int),
-                themes,
+                self.embedder().encode([e.text for e in expected]),
+                findings["findings"],
+                PairClassifier.load(),
+                segment_field=self.config.segment_field,
             )
-            findings["assumptions"] = result
 
     # -- the whole flow ----------------------------------------------------------------------
     def run(self, paths: Sequence[str | Path], out_dir: str | Path | None = None) -> Result:
@@ -402,6 +395,8 @@ class Pipeline:
             names["emotions"] = self.config.emotion_model
         if self.config.motivators and self.config.motivator_backend == "head":
             names["motivators"] = self.config.motivator_model
+        if self.config.assumptions:
+            names["assumption_check"] = "assumption-check"
         out = {}
         for role, name in sorted(names.items()):
             try:

@@ -82,7 +82,9 @@ def scores(probs: np.ndarray, y: np.ndarray, t_support: float, t_contra: float) 
         "ece": round(expected_calibration_error(probs, y), 4),
     }
     for name, j, t in (("supports", 0, t_support), ("contradicts", 1, t_contra)):
-        p, r, f, _ = precision_recall_fscore_support(y == j, probs[:, j] >= t, average="binary", zero_division=0)
+        p, r, f, _ = precision_recall_fscore_support(
+            y == j, probs[:, j] >= t, average="binary", zero_division=0
+        )
         out[name] = {"precision": round(float(p), 4), "recall": round(float(r), 4), "f1": round(float(f), 4)}
     return out
 
@@ -116,7 +118,10 @@ def train(args: argparse.Namespace) -> None:
     fit, calib, held = parts["fit"], parts["calib"], parts["held"]
     print({k: len(v) for k, v in parts.items()}, flush=True)
     model = PairClassifier.from_base(
-        resolve_embedding_model("all-MiniLM-L6-v2"), layers=args.layers, seed=args.seed, max_seq_len=args.max_len
+        resolve_embedding_model("all-MiniLM-L6-v2"),
+        layers=args.layers,
+        seed=args.seed,
+        max_seq_len=args.max_len,
     )
     y_fit = torch.from_numpy(targets(fit))
     counts = np.bincount(y_fit.numpy(), minlength=len(PAIR_LABELS)).astype(np.float32)
@@ -135,7 +140,8 @@ def train(args: argparse.Namespace) -> None:
     total = args.epochs * steps_per_epoch
     warmup = max(1, int(0.1 * total))
     scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda s: (s + 1) / warmup if s < warmup else max(0.0, (total - s) / max(1, total - warmup))
+        optimiser,
+        lambda s: (s + 1) / warmup if s < warmup else max(0.0, (total - s) / max(1, total - warmup)),
     )
     generator = torch.Generator().manual_seed(args.seed)
     t0, step = time.time(), 0
@@ -153,7 +159,10 @@ def train(args: argparse.Namespace) -> None:
             scheduler.step()
             step += 1
             if step % 20 == 0:
-                print(f"epoch {epoch + 1} step {step}/{total} loss {loss.item():.4f} {time.time() - t0:.0f}s", flush=True)
+                print(
+                    f"epoch {epoch + 1} step {step}/{total} loss {loss.item():.4f} {time.time() - t0:.0f}s",
+                    flush=True,
+                )
         cl = model.predict_logits([r["assumption"] for r in calib], [r["statement"] for r in calib])
         acc = float((cl.argmax(1) == targets(calib)).mean())
         print(f"epoch {epoch + 1}: calib accuracy {acc:.4f} ({time.time() - t0:.0f}s)", flush=True)
@@ -177,6 +186,7 @@ def train(args: argparse.Namespace) -> None:
     }
     model.metadata = {
         "thresholds": {"supports": t_support, "contradicts": t_contra},
+        "timing": {"train_seconds": round(train_s), "held_pairs_per_second": round(pairs_per_s)},
         "figures": figures,
         "training": {
             "data": "data/labels/assumption_pairs.csv",
@@ -199,11 +209,11 @@ def train(args: argparse.Namespace) -> None:
 
 
 def _row(name: str, s: dict) -> str:
-    return (
-        f"| {name} | {s['pairs']} | {s['accuracy']:.3f} | {s['macro_f1']:.3f} | {s['ece']:.3f} | "
-        f"{s['supports']['precision']:.3f} / {s['supports']['recall']:.3f} / {s['supports']['f1']:.3f} | "
-        f"{s['contradicts']['precision']:.3f} / {s['contradicts']['recall']:.3f} / {s['contradicts']['f1']:.3f} |"
+    prf = " | ".join(
+        " / ".join(f"{s[c][k]:.3f}" for k in ("precision", "recall", "f1"))
+        for c in ("supports", "contradicts")
     )
+    return f"| {name} | {s['pairs']} | {s['accuracy']:.3f} | {s['macro_f1']:.3f} | {s['ece']:.3f} | {prf} |"
 
 
 def model_card(meta: dict, temperature: float, train_s: float, pairs_per_s: float) -> str:
@@ -216,40 +226,41 @@ Judges one (team assumption, customer statement) pair for insightminer's assumpt
 `contradicts` (the customer says the opposite: "no, the sync has been fine"), `mentions` (the topic
 without the problem: questions, neutral facts, general praise) or `unrelated`.
 
-- Architecture: cross-encoder. all-MiniLM-L6-v2 ({tr['layers'] or 6} layers) reads
-  "assumption [SEP] statement" (max {tr['max_seq_len']} tokens), mean pooling, one linear layer,
+- Architecture: cross-encoder. all-MiniLM-L6-v2 ({tr["layers"] or 6} layers) reads
+  "assumption [SEP] statement" (max {tr["max_seq_len"]} tokens), mean pooling, one linear layer,
   softmax over the four labels, temperature {temperature} (`head.json`). Weights stored in
   float16 (`model.safetensors`, `head.safetensors`), computed in float32; config in `head.json`. No pickle.
 - Loaded by `insightminer.assumption_model.PairClassifier.load("assumption-check")`.
-- Decision thresholds (chosen on the calibration split): support when P(supports) >= {t['supports']},
-  contradiction when P(contradicts) >= {t['contradicts']}. The assumption check adds the statement's
+- Decision thresholds (chosen on the calibration split): support when P(supports) >= {t["supports"]},
+  contradiction when P(contradicts) >= {t["contradicts"]}. The assumption check adds the statement's
   kind (pain_point / need) and polarity on top (see `insightminer/assumptions.py`).
 
 ## Data
-`data/labels/assumption_pairs.csv` (written for the project, see `data/labels/README.md`): 1,536 pairs,
+`data/labels/assumption_pairs.csv` (written for the project, see `data/labels/README.md`): 2,112 pairs,
 48 assumptions in 12 consumer and B2B domains; per assumption 6 supports (complaints, stories,
 questions, wishes, sarcasm, paraphrases that share no word with it), 3 denials, 5 topical mentions,
-18 unrelated (12 from other assumptions of the same domain, 6 from other domains).
-Splits by assumption: fit {tr['fit_pairs']} pairs (weights), calib {tr['calib_pairs']} pairs (every
-fifth development assumption: temperature and thresholds), held {tr['held_pairs']} pairs (a separate
+30 unrelated (18 pains of the other assumptions of the same domain: same product and vocabulary,
+different problem; 6 denials / mentions from the same domain; 6 pains from other domains).
+Splits by assumption: fit {tr["fit_pairs"]} pairs (weights), calib {tr["calib_pairs"]} pairs (every
+fifth development assumption: temperature and thresholds), held {tr["held_pairs"]} pairs (a separate
 batch written afterwards in three other domains: smart home, travel booking, insurance claims; never
 used for any choice).
 
 ## Training
-AdamW, encoder LR {tr['learning_rate']}, head LR {tr['head_learning_rate']}, linear warm-up/decay,
-{tr['epochs']} epochs, batch {tr['batch_size']}, square-rooted balanced class weights, seed {tr['seed']}.
+AdamW, encoder LR {tr["learning_rate"]}, head LR {tr["head_learning_rate"]}, linear warm-up/decay,
+{tr["epochs"]} epochs, batch {tr["batch_size"]}, square-rooted balanced class weights, seed {tr["seed"]}.
 Script: `scripts/train_assumption_check.py` ({train_s:.0f} s on a 2-core x86_64 VM, no GPU, loaded).
 
 ## Figures
 | split | pairs | 4-way accuracy | macro-F1 | ECE | supports P / R / F1 | contradicts P / R / F1 |
 |---|---|---|---|---|---|---|
-{_row('calib', f['calib'])}
-{_row('held (never tuned on)', f['held'])}
+{_row("calib", f["calib"])}
+{_row("held (never tuned on)", f["held"])}
 
-Calibration: ECE on calib before temperature scaling {f['calib_uncalibrated_ece']:.3f}.
+Calibration: ECE on calib before temperature scaling {f["calib_uncalibrated_ece"]:.3f}.
 Today's rule on the same held pairs (MiniLM cosine >= 0.5 = support): support precision
-{cos['supports']['precision']:.3f}, recall {cos['supports']['recall']:.3f}, F1 {cos['supports']['f1']:.3f};
-it counts {cos['denials_counted_as_support']:.0%} of denials as support.
+{cos["supports"]["precision"]:.3f}, recall {cos["supports"]["recall"]:.3f}, F1 {cos["supports"]["f1"]:.3f};
+it counts {cos["denials_counted_as_support"]:.0%} of denials as support.
 Inference: {pairs_per_s:.0f} pairs/s on the same machine (loaded).
 
 ## Limitations
@@ -264,8 +275,26 @@ Weights and data: Apache-2.0, like insightminer. Base model all-MiniLM-L6-v2: Ap
 """
 
 
+def recard(folder: Path) -> None:
+    """Rewrite a trained model's card from its head.json (after a change to the card's text)."""
+    import json
+
+    from insightminer.storage import atomic_write_text
+
+    config = json.loads((folder / "head.json").read_text(encoding="utf-8"))
+    meta = config["metadata"]
+    timing = meta.get("timing", {})
+    card = model_card(
+        meta, config["temperature"], timing.get("train_seconds", 0), timing.get("held_pairs_per_second", 0)
+    )
+    atomic_write_text(folder / "README.md", card)
+    print(f"rewrote {folder / 'README.md'}")
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--batch", type=int, default=16)
@@ -275,7 +304,14 @@ def main() -> None:
     parser.add_argument("--max-len", type=int, default=96)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
-    train(parser.parse_args())
+    parser.add_argument(
+        "--recard", action="store_true", help="only rewrite --out's README.md from its head.json"
+    )
+    args = parser.parse_args()
+    if args.recard:
+        recard(args.out)
+    else:
+        train(args)
 
 
 if __name__ == "__main__":
