@@ -54,16 +54,24 @@ class AssumptionOptions:
     """Settings of the assumption check; defaults beside the component, like every stage's options."""
 
     candidate_similarity: float = 0.15  # cosine below which the pair model is not asked (speed only)
+    # The bi-encoder cross-check: a statement supports or contradicts an assumption on its own only when
+    # their embeddings are this close (cosine); inside a finding the assumption maps to, the pair model's
+    # reading is enough (a theme gathers one problem's accounts, whatever their wording).
+    min_similarity: float = 0.3
+    pair_competition: float = 0.15  # P(supports) within this of the statement's best assumption
     support_threshold: float | None = None  # P(supports); None: the model's calibrated threshold
-    contradict_threshold: float | None = None  # P(contradicts); None: the model's threshold
+    contradict_threshold: float | None = None  # P(contradicts); None: the model's threshold ...
+    min_contradict: float = 0.5  # ... but never below this: "the opposite" must be said plainly
     strict_support: float = 0.85  # a question / other / praise statement supports only above this
-    # A statement supports only the assumptions it fits (nearly) best: "invoices sit in a queue for a
-    # week" is about approvals, not also about per-invoice pricing, when both are assumed.
-    competition_margin: float = 0.15
+    # A statement supports only the assumption it is closest to (within this cosine margin): "invoices
+    # sit in a queue for a week" is about approvals, not also about per-invoice pricing.
+    competition_margin: float = 0.05
     min_documents: int = 2  # interviews needed for a verdict other than "not voiced"
     thin_share: float = 0.1  # supported in fewer than this share of interviews: a thin-evidence note
-    map_share: float = 0.5  # a finding maps when this share of its interviews carry supporting quotes
-    map_coverage: float = 0.5  # ... and it holds this share of the supporting interviews
+    # A finding maps when this share of its interviews carry a statement read as voicing the assumption.
+    # Per statement the pair model finds about half of the true supports (held-back pairs, after the
+    # kind gate), so a finding that is all about the assumption shows ~0.6-0.7; a third is half of that.
+    map_share: float = 0.34
     unassumed_share: float = 0.2  # a finding nobody assumed is "strong" from this share of interviews
     min_unassumed_documents: int = 2
     barely_voiced_share: float = 0.1  # an assumed pain voiced in fewer interviews is "barely voiced"
@@ -170,7 +178,7 @@ def check_assumptions(
     t_con = (
         opts.contradict_threshold
         if opts.contradict_threshold is not None
-        else thresholds.get("contradicts", 0.5)
+        else max(float(thresholds.get("contradicts", 0.5)), opts.min_contradict)
     )
 
     all_docs = sorted({s.doc_id for s in statements})
@@ -185,35 +193,44 @@ def check_assumptions(
     cand = [np.flatnonzero(sims[j] >= opts.candidate_similarity) for j in range(len(expected))]
     pair_a = [expected[j].text for j in range(len(expected)) for _ in cand[j]]
     pair_s = [statements[i].text for j in range(len(expected)) for i in cand[j]]
-    probs_flat = pair_model.predict_proba(pair_a, pair_s) if pair_a else np.zeros((0, 4), np.float32)
-
-    best_sup = np.zeros(n, dtype=np.float32)
+    flat = pair_model.predict_proba(pair_a, pair_s) if pair_a else np.zeros((0, 4), np.float32)
+    probs = np.zeros((len(expected), n, 4), dtype=np.float32)
     offset = 0
-    for j in range(len(expected)):
-        rows = cand[j]
-        np.maximum.at(best_sup, rows, probs_flat[offset : offset + len(rows), 0])
+    for j, rows in enumerate(cand):
+        probs[j, rows] = flat[offset : offset + len(rows)]
         offset += len(rows)
+    best_sim = sims.max(axis=0) if len(expected) else np.zeros(n, dtype=np.float32)
+    best_sup = probs[:, :, 0].max(axis=0) if len(expected) else np.zeros(n, dtype=np.float32)
 
-    results, mapped_theme_ids, offset = [], set(), 0
-    for j, pain in enumerate(expected):
-        idx = cand[j]
-        probs = probs_flat[offset : offset + len(idx)]
-        offset += len(idx)
-        judged = {}
-        for k, i in enumerate(idx):
-            verdict = judge_statement(
-                probs[k], statements[i].kind, statements[i].emotions, t_sup, t_con, opts.strict_support
+    judged: list[dict[int, str]] = []
+    lenient: list[set[int]] = []
+    strict: list[set[int]] = []
+    for j in range(len(expected)):
+        verdicts, loose, tight = {}, set(), set()
+        for i in cand[j].tolist():
+            v = judge_statement(
+                probs[j, i], statements[i].kind, statements[i].emotions, t_sup, t_con, opts.strict_support
             )
-            if verdict == "supports" and probs[k][0] < best_sup[i] - opts.competition_margin:
-                verdict = "unrelated"  # another assumption names this statement's problem better
-            judged[int(i)] = verdict
-        p_sup = {int(i): float(probs[k][0]) for k, i in enumerate(idx)}
-        p_con = {int(i): float(probs[k][1]) for k, i in enumerate(idx)}
-        entry = _assess(
-            pain, judged, p_sup, p_con, statements, findings, members, n_docs, opts, segment_field
-        )
-        if entry["finding"] is not None:
-            mapped_theme_ids.add(entry["finding"]["theme_id"])
+            close = sims[j, i] >= opts.min_similarity
+            if v == "supports" and probs[j, i, 0] >= best_sup[i] - opts.pair_competition:
+                loose.add(i)
+                if close and sims[j, i] >= best_sim[i] - opts.competition_margin:
+                    tight.add(i)
+            if v == "contradicts" and not close:
+                v = "mentions"
+            verdicts[i] = v
+        judged.append(verdicts)
+        lenient.append(loose)
+        strict.append(tight)
+    mapping = _map_findings(strict, lenient, statements, findings, members, opts)
+
+    results, mapped_theme_ids = [], set()
+    for j, pain in enumerate(expected):
+        mapped = mapping.get(j, [])
+        inside = {m for f in mapped for m in members.get(f["theme_id"], [])}
+        support = strict[j] | (lenient[j] & inside)
+        entry = _assess(pain, support, judged[j], probs[j], mapped, statements, n_docs, opts, segment_field)
+        mapped_theme_ids.update(f["theme_id"] for f in entry["findings"])
         results.append(entry)
 
     unassumed = _unassumed(findings, mapped_theme_ids, results, statements, members, n_docs, opts)
@@ -240,38 +257,113 @@ def _cosines(emb: np.ndarray, a_emb: np.ndarray) -> np.ndarray:
     return (a @ e.T).astype(np.float32)
 
 
-def _assess(
-    pain: ExpectedPain,
-    judged: dict[int, str],
-    p_sup: dict[int, float],
-    p_con: dict[int, float],
+def _map_findings(
+    strict: list[set[int]],
+    lenient: list[set[int]],
     statements: Sequence[Statement],
     findings: Sequence[dict[str, Any]],
     members: dict[int, list[int]],
+    opts: AssumptionOptions,
+) -> dict[int, list[dict[str, Any]]]:
+    """Which findings hold each assumption's evidence (the theme cross-check), best first.
+
+    A finding maps to an assumption when at least `map_share` of its interviews carry a statement the
+    pair model reads as voicing it, at least one of them also close by embedding, and no other
+    assumption backs more of its interviews. Usually one finding; several when themes split one pain.
+    """
+    out: dict[int, list[tuple[tuple, dict[str, Any]]]] = {}
+    for f in findings:
+        f_members = members.get(int(f["theme_id"]), [])
+        f_docs = {statements[m].doc_id for m in f_members}
+        if not f_docs:
+            continue
+        best = None
+        for j in range(len(lenient)):
+            backed = {statements[m].doc_id for m in f_members if m in lenient[j]}
+            share = len(backed) / len(f_docs)
+            if share < opts.map_share or not any(m in strict[j] for m in f_members):
+                continue
+            key = (share, len(backed), -j)
+            if best is None or key > best[0]:
+                best = (key, j)
+        if best is None:
+            continue
+        item = {
+            "theme_id": int(f["theme_id"]),
+            "rank": f.get("rank"),
+            "label": f.get("label", ""),
+            "documents": int(f["prevalence"]["documents"]),
+            "doc_ids": sorted(f.get("doc_ids") or f_docs),
+        }
+        out.setdefault(best[1], []).append(((-best[0][1], -best[0][0], int(f.get("rank") or 0)), item))
+    return {j: [item for _, item in sorted(v, key=lambda x: x[0])] for j, v in out.items()}
+
+
+def specific_terms(text: str) -> list[str]:
+    """Names in an assumption that customers would have to say for it to be theirs: acronyms and
+    capitalised words after the first ("AI", "Slack", "Salesforce")."""
+    words = re.findall(r"[A-Za-z][A-Za-z0-9+#-]*", text)
+    out: list[str] = []
+    for k, w in enumerate(words):
+        if (len(w) >= 2 and w.isupper()) or (k > 0 and w[0].isupper() and not w.isupper()):
+            if w.lower() not in out:
+                out.append(w.lower())
+    return out
+
+
+def _assess(
+    pain: ExpectedPain,
+    support_rows: set[int],
+    judged: dict[int, str],
+    probs: np.ndarray,
+    mapped: list[dict[str, Any]],
+    statements: Sequence[Statement],
     n_docs: int,
     opts: AssumptionOptions,
     segment_field: str,
 ) -> dict[str, Any]:
-    support = sorted((i for i, v in judged.items() if v == "supports"), key=lambda i: (-p_sup[i], i))
-    contra = sorted((i for i, v in judged.items() if v == "contradicts"), key=lambda i: (-p_con[i], i))
-    mention = sorted((i for i, v in judged.items() if v == "mentions"), key=lambda i: (-p_sup[i], i))
+    p_sup = {i: float(probs[i, 0]) for i in judged}
+    p_con = {i: float(probs[i, 1]) for i in judged}
+    support = sorted(support_rows, key=lambda i: (-p_sup[i], i))
     s_docs = {statements[i].doc_id for i in support}
+    contra = sorted((i for i, v in judged.items() if v == "contradicts"), key=lambda i: (-p_con[i], i))
+    mention = sorted(
+        (i for i, v in judged.items() if i not in support_rows and v in ("mentions", "supports")),
+        key=lambda i: (-p_sup[i], i),
+    )
     c_docs = {statements[i].doc_id for i in contra} - s_docs
-    m_docs = {statements[i].doc_id for i in contra + mention} - s_docs
 
-    mapped = _map_findings(support, statements, findings, members, s_docs, opts)
-    if len(s_docs) >= opts.min_documents and len(s_docs) >= len(c_docs):
+    notes: list[str] = []
+    terms = specific_terms(pain.text)
+    named = any(
+        re.search(rf"\b{re.escape(t)}\b", statements[i].text, flags=re.IGNORECASE)
+        for t in terms
+        for i in support
+    )
+    unnamed = bool(terms and support and not named)
+    if unnamed:
+        # "The AI forecasting is not accurate" is not voiced by customers who only complain about
+        # their forecasts: the assumption names something nobody mentioned.
+        notes.append(
+            f"customers never named {', '.join(repr(t) for t in terms)}: related talk is not support"
+        )
+    doc_ids = sorted(set().union(*(set(f["doc_ids"]) for f in mapped)) if mapped else s_docs)
+    if not unnamed and len(doc_ids) >= opts.min_documents and len(s_docs) >= len(c_docs):
         verdict = "supported"
-    elif len(c_docs) >= opts.min_documents and len(c_docs) > len(s_docs):
+    elif len(c_docs) >= opts.min_documents and len(c_docs) > (0 if unnamed else len(s_docs)):
         verdict = "contradicted"
     else:
         verdict = "not_voiced"
     if verdict != "supported":
-        mapped = []
-    if mapped:  # the findings' own interviews, so the check and the findings agree
-        doc_ids = sorted(set().union(*(m["doc_ids"] for m in mapped)))
-    else:
-        doc_ids = sorted(s_docs) if verdict == "supported" else []
+        if support:
+            notes.append(
+                f"too few interviews for a verdict: voiced in {len(s_docs)}, contradicted in {len(c_docs)}"
+                if not unnamed
+                else f"related talk in {len(s_docs)} interviews"
+            )
+        mention = support + mention  # talk that does not carry the verdict is a mention
+        mapped, doc_ids, support = [], [], []
+    m_docs = {statements[i].doc_id for i in contra + mention} - {statements[i].doc_id for i in support}
     documents = len(doc_ids)
     finding = mapped[0] if mapped else None
     entry = {
@@ -282,7 +374,7 @@ def _assess(
         "documents": documents,
         "share_of_documents": round(documents / n_docs, 4) if n_docs else 0.0,
         "doc_ids": doc_ids,
-        "supporting_documents": len(s_docs),
+        "supporting_documents": len(s_docs) if verdict == "supported" else 0,
         "supporting_statements": len(support),
         "contradicting_documents": len(c_docs),
         "mentioned_documents": len(m_docs),
@@ -294,54 +386,10 @@ def _assess(
         "contradicting_quotes": _quotes(contra, statements, p_con, 3, segment_field),
         "mentioned_quotes": _quotes(mention, statements, p_sup, 3, segment_field),
         "confidence": "ok",
-        "notes": [],
+        "notes": notes,
     }
-    _confidence(entry, s_docs, c_docs, mapped, n_docs, opts)
+    _confidence(entry, s_docs if verdict == "supported" else set(), c_docs, mapped, n_docs, opts)
     return entry
-
-
-def _map_findings(
-    support: list[int],
-    statements: Sequence[Statement],
-    findings: Sequence[dict[str, Any]],
-    members: dict[int, list[int]],
-    s_docs: set[str],
-    opts: AssumptionOptions,
-) -> list[dict[str, Any]]:
-    """The findings holding the assumption's evidence (the theme cross-check), best first.
-
-    A finding qualifies when at least `map_share` of its interviews carry a supporting statement inside
-    it; together the qualifying findings must hold `map_coverage` of the supporting interviews. Usually
-    one finding; several when the themes split one pain.
-    """
-    if not s_docs:
-        return []
-    supporting = set(support)
-    mapped = []
-    for f in findings:
-        f_members = members.get(int(f["theme_id"]), [])
-        f_docs = {statements[m].doc_id for m in f_members}
-        backed = {statements[m].doc_id for m in f_members if m in supporting}
-        if not f_docs or not backed or len(backed) / len(f_docs) < opts.map_share:
-            continue
-        mapped.append(
-            (
-                (-len(backed), -len(backed) / len(f_docs), int(f.get("rank") or 0)),
-                backed,
-                {
-                    "theme_id": int(f["theme_id"]),
-                    "rank": f.get("rank"),
-                    "label": f.get("label", ""),
-                    "documents": int(f["prevalence"]["documents"]),
-                    "doc_ids": sorted(f.get("doc_ids") or f_docs),
-                },
-            )
-        )
-    mapped.sort(key=lambda m: m[0])
-    covered = set().union(*(m[1] for m in mapped)) if mapped else set()
-    if len(covered) < opts.map_coverage * len(s_docs):
-        return []
-    return [m[2] for m in mapped]
 
 
 def _confidence(
@@ -360,7 +408,7 @@ def _confidence(
         if c_docs:
             notes.append(f"mixed: customers in {len(c_docs)} other interviews said the opposite")
         if not mapped:
-            notes.append("no finding holds this evidence: the quotes are scattered over several themes")
+            notes.append("no finding holds this evidence: counted from the quotes alone")
         else:
             if len(mapped) > 1:
                 ranks = ", ".join(f"#{m['rank']}" for m in mapped)
