@@ -59,6 +59,8 @@ class AssumptionOptions:
     # reading is enough (a theme gathers one problem's accounts, whatever their wording).
     min_similarity: float = 0.3
     pair_competition: float = 0.15  # P(supports) within this of the statement's best assumption
+    # A close pain or need supports unless the pair model all but rules it out (P(supports) below this).
+    min_pair_support: float = 0.1
     support_threshold: float | None = None  # P(supports); None: the model's calibrated threshold
     contradict_threshold: float | None = None  # P(contradicts); None: the model's threshold ...
     min_contradict: float = 0.5  # ... but never below this: "the opposite" must be said plainly
@@ -66,7 +68,8 @@ class AssumptionOptions:
     # A statement supports only the assumption it is closest to (within this cosine margin): "invoices
     # sit in a queue for a week" is about approvals, not also about per-invoice pricing.
     competition_margin: float = 0.05
-    min_documents: int = 2  # interviews needed for a verdict other than "not voiced"
+    min_documents: int = 2  # interviews needed for a verdict held by a finding ...
+    min_scattered_documents: int = 3  # ... and for one from scattered quotes (no finding holds them)
     thin_share: float = 0.1  # supported in fewer than this share of interviews: a thin-evidence note
     # A finding maps when this share of its interviews carry a statement read as voicing the assumption.
     # Per statement the pair model finds about half of the true supports (held-back pairs, after the
@@ -119,30 +122,37 @@ def polarity(emotions: dict[str, float]) -> float:
 
 
 def judge_statement(
-    probs: np.ndarray, kind: str, emotions: dict[str, float], t_support: float, t_contra: float, strict: float
+    probs: np.ndarray,
+    kind: str,
+    emotions: dict[str, float],
+    close: bool,
+    t_support: float,
+    t_contra: float,
+    opts: AssumptionOptions,
 ) -> str:
     """One statement against one assumption: supports / contradicts / mentions / unrelated.
 
-    The pair model decides what the statement is about; kind and polarity decide whether it voices a
-    problem. A pain or need the model reads as support counts; a question, neutral remark or praise
-    counts only when the model is very sure and the customer sounds troubled (a complaint phrased as a
-    question, "great, but it freezes"); an upbeat statement never does.
+    Two readers decide what the statement is about: the pair model (P(supports), P(contradicts)) and
+    the embedding cross-check (`close`: cosine >= min_similarity). Kind and polarity decide whether it
+    voices a problem: a pain or a need that either reader ties to the assumption supports it (the
+    embedding alone only while the pair model does not rule it out); a question, neutral remark or
+    praise supports only when the pair model is very sure and the customer sounds troubled (a
+    complaint phrased as a question); an upbeat statement never does. A contradiction must be plain
+    (P >= t_contra) and close.
     """
     p_sup, p_con, p_men = float(probs[0]), float(probs[1]), float(probs[2])
     pol = polarity(emotions) if emotions else 0.0
     if p_con >= t_contra and p_con >= p_sup:
-        return "contradicts"
-    if p_sup >= t_support:
-        if kind in SUPPORT_KINDS and pol > -0.3:
+        return "contradicts" if close else "mentions"
+    topical = close or p_sup >= t_support or p_men >= 0.5
+    if pol <= -0.3:  # upbeat: "the sync has been great" is not a problem, whatever it is about
+        return "mentions" if topical else "unrelated"
+    if kind in SUPPORT_KINDS:
+        if p_sup >= t_support or (close and p_sup >= opts.min_pair_support):
             return "supports"
-        if p_sup >= strict and pol > 0.0:
-            return "supports"
-        return "mentions"
-    if p_con >= t_contra:
-        return "contradicts"
-    if p_men >= 0.5 or p_sup + p_con + p_men >= 0.5:
-        return "mentions"
-    return "unrelated"
+    elif p_sup >= opts.strict_support and pol > 0.0:
+        return "supports"
+    return "mentions" if topical else "unrelated"
 
 
 def check_assumptions(
@@ -208,16 +218,18 @@ def check_assumptions(
     for j in range(len(expected)):
         verdicts, loose, tight = {}, set(), set()
         for i in cand[j].tolist():
+            close = bool(sims[j, i] >= opts.min_similarity)
             v = judge_statement(
-                probs[j, i], statements[i].kind, statements[i].emotions, t_sup, t_con, opts.strict_support
+                probs[j, i], statements[i].kind, statements[i].emotions, close, t_sup, t_con, opts
             )
-            close = sims[j, i] >= opts.min_similarity
-            if v == "supports" and probs[j, i, 0] >= best_sup[i] - opts.pair_competition:
-                loose.add(i)
-                if close and sims[j, i] >= best_sim[i] - opts.competition_margin:
+            nearest = close and sims[j, i] >= best_sim[i] - opts.competition_margin
+            if v == "contradicts" and not nearest:
+                v = "mentions"  # a denial of what another assumption is about
+            if v == "supports":
+                if nearest or probs[j, i, 0] >= best_sup[i] - opts.pair_competition:
+                    loose.add(i)
+                if nearest:
                     tight.add(i)
-            if v == "contradicts" and not close:
-                v = "mentions"
             verdicts[i] = v
         judged.append(verdicts)
         lenient.append(loose)
@@ -241,6 +253,7 @@ def check_assumptions(
             "contradict_threshold": round(float(t_con), 4),
             "support_kinds": sorted(SUPPORT_KINDS),
             "min_documents": opts.min_documents,
+            "min_scattered_documents": opts.min_scattered_documents,
         },
         "documents": n_docs,
         "assumptions": results,
@@ -348,9 +361,10 @@ def _assess(
             f"customers never named {', '.join(repr(t) for t in terms)}: related talk is not support"
         )
     doc_ids = sorted(set().union(*(set(f["doc_ids"]) for f in mapped)) if mapped else s_docs)
-    if not unnamed and len(doc_ids) >= opts.min_documents and len(s_docs) >= len(c_docs):
+    need = opts.min_documents if mapped else opts.min_scattered_documents
+    if not unnamed and len(doc_ids) >= need and len(s_docs) >= len(c_docs):
         verdict = "supported"
-    elif len(c_docs) >= opts.min_documents and len(c_docs) > (0 if unnamed else len(s_docs)):
+    elif len(c_docs) >= opts.min_scattered_documents and len(c_docs) > (0 if unnamed else len(s_docs)):
         verdict = "contradicted"
     else:
         verdict = "not_voiced"

@@ -32,18 +32,21 @@ sys.path.insert(0, str(REPO))
 
 from insightminer.assumptions import parse_assumptions  # noqa: E402
 
+# name, interviews folder, assumptions file, truth file, team file (or None), relative to --root.
 STUDIES = [
     (
         "sample",
-        REPO / "data/fixtures/interviews",
-        REPO / "data/fixtures/assumptions.txt",
-        REPO / "data/fixtures/assumptions_truth.json",
+        "data/fixtures/interviews",
+        "data/fixtures/assumptions.txt",
+        "data/fixtures/assumptions_truth.json",
+        None,
     ),
     (
         "clinic-scheduling",
-        REPO / "data/fixtures/studies/clinic-scheduling",
-        REPO / "data/fixtures/studies/clinic-scheduling/assumptions.txt",
-        REPO / "data/fixtures/studies/clinic-scheduling/assumptions_truth.json",
+        "data/fixtures/studies/clinic-scheduling/interviews",
+        "data/fixtures/studies/clinic-scheduling/assumptions.txt",
+        "data/fixtures/studies/clinic-scheduling/assumptions_truth.json",
+        "data/fixtures/studies/clinic-scheduling/team.txt",
     ),
 ]
 
@@ -81,29 +84,48 @@ def similarity_rule(
     return out
 
 
+# Truth verdicts as study files write them -> the check's three verdicts. A "false" assumption
+# (customers said the opposite, or nothing) is right as contradicted or not voiced; "half_true" (a
+# related pain at a known count) is scored as supported at that count.
+VERDICT_ALIASES = {
+    "voiced": "supported",
+    "true": "supported",
+    "half_true": "supported",
+    "not_supported": "not_voiced",
+    "unvoiced": "not_voiced",
+    "never_voiced": "not_voiced",
+    "false": "not_supported",
+}
+
+
 def read_truth(path: Path) -> list[dict]:
     data = json.loads(path.read_text(encoding="utf-8"))
     rows = data["assumptions"] if isinstance(data, dict) else data
     out = []
     for r in rows:
-        verdict = str(r.get("verdict", "")).replace(" ", "_").lower()
-        verdict = {"voiced": "supported", "not_supported": "not_voiced", "unvoiced": "not_voiced"}.get(
-            verdict, verdict
-        )
-        docs = r.get("documents", r.get("n_docs", len(r.get("doc_ids") or [])))
+        raw = str(r.get("verdict", "")).replace(" ", "_").lower()
+        verdict = VERDICT_ALIASES.get(raw, raw)
+        docs = r.get("documents", r.get("true_docs", r.get("n_docs", len(r.get("doc_ids") or []))))
         out.append(
             {
                 "assumption": r.get("assumption", r.get("text", "")),
                 "verdict": verdict,
-                "documents": int(docs) if verdict == "supported" else 0,
+                "truth_label": raw,
+                "documents": int(docs or 0) if verdict == "supported" else 0,
                 "doc_ids": r.get("doc_ids") or [],
             }
         )
     return out
 
 
+def verdict_right(predicted: str, truth: str) -> bool:
+    if truth == "not_supported":
+        return predicted in ("contradicted", "not_voiced")
+    return predicted == truth
+
+
 def score(pred: list[dict], truth: list[dict]) -> dict:
-    right = [p["verdict"] == t["verdict"] for p, t in zip(pred, truth, strict=True)]
+    right = [verdict_right(p["verdict"], t["verdict"]) for p, t in zip(pred, truth, strict=True)]
     errors = [
         abs(p["documents"] - t["documents"]) / t["documents"]
         for p, t in zip(pred, truth, strict=True)
@@ -153,7 +175,7 @@ def run_study(name: str, folder: Path, assumptions_file: Path, truth_file: Path,
     for t, n, o in zip(truth, new, old, strict=True):
         note = f" ({'; '.join(n['notes'])})" if n["notes"] else ""
         print(
-            f"| {t['assumption']} | {t['verdict']} {t['documents']} | {n['verdict']} {n['documents']}"
+            f"| {t['assumption']} | {t['truth_label']} {t['documents']} | {n['verdict']} {n['documents']}"
             f" [direct {n['supporting_documents']}, contra {n['contradicting_documents']}, "
             f"mentioned {n['mentioned_documents']}]{note} | {o['verdict']} {o['documents']} |"
         )
@@ -194,16 +216,28 @@ def main() -> None:
     )
     parser.add_argument("--only", help="run only the named built-in study (sample | clinic-scheduling)")
     parser.add_argument("--json", type=Path, help="also write the summary figures here")
+    parser.add_argument(
+        "--root", type=Path, default=REPO, help="where the built-in studies' repo-relative paths start"
+    )
     args = parser.parse_args()
-    studies = [s for s in STUDIES if args.only in (None, s[0])]
-    studies += [(Path(d).name, Path(d), Path(a), Path(t)) for d, a, t in args.study or []]
+    studies = [
+        (name, *(args.root / p if p else None for p in paths))
+        for name, *paths in STUDIES
+        if args.only in (None, name)
+    ]
+    studies += [(Path(d).name, Path(d), Path(a), Path(t), None) for d, a, t in args.study or []]
     summary = []
-    for name, folder, assumptions_file, truth_file in studies:
+    for name, folder, assumptions_file, truth_file, team_file in studies:
         if not truth_file.is_file() or not assumptions_file.is_file():
             absent = truth_file if not truth_file.is_file() else assumptions_file
             print(f"\n## {name}: skipped ({absent} not found)")
             continue
-        summary.append(run_study(name, folder, assumptions_file, truth_file, {}))
+        kw = {}
+        if team_file is not None and team_file.is_file():
+            # The vendor's people are never customers (what `--team` does, as plain config).
+            names = [ln.strip() for ln in team_file.read_text(encoding="utf-8").splitlines() if ln.strip()]
+            kw["interviewer_speakers"] = names
+        summary.append(run_study(name, folder, assumptions_file, truth_file, kw))
     if args.json:
         args.json.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
 
