@@ -63,6 +63,7 @@ MODEL_TASKS = {
     "emotions-hybrid": "GoEmotions 28 labels: MiniLM-embedding head blended with TF-IDF + LR",
     "emotions-finetuned": "GoEmotions 28 labels: 4-layer MiniLM encoder fine-tuned end to end",
     "motivators": "the 10 HBR emotional motivators + none (single-label) on MiniLM embeddings",
+    "assumption-check": "assumption + statement pair: supports / contradicts / mentions / unrelated",
 }
 
 # Figures worth showing per model: head.json "metadata" path -> name in the manifest.
@@ -73,6 +74,8 @@ _FIGURES = {
     "dev_sentiment_macro_f1": "goemotions_dev_sentiment_macro_f1",
     "cv.macro_f1_head_cue": "cv_macro_f1",
     "training_data.cv.macro_f1": "cv_macro_f1",
+    "figures.held.accuracy": "held_pair_accuracy",
+    "figures.held.macro_f1": "held_pair_macro_f1",
 }
 
 

@@ -1,8 +1,7 @@
 """Build data/labels/assumption_pairs.csv from the two hand-written batches (dev and held-back).
 
 Each YAML batch lists, per assumption, statements that support it, contradict it, or merely mention
-its topic, and (dev batch) two more phrasings of the assumption: each own statement is paired with two
-of the phrasings, each unrelated statement with one. "unrelated" pairs are drawn from the other assumptions' statements: from the same domain
+its topic. "unrelated" pairs are drawn from the other assumptions' statements: from the same domain
 first (the hard case: a real pain in the same product, sharing its vocabulary, but a different
 problem), then from other domains. The draw is seeded by the assumption id, so the CSV is the same
 on every run. Pairs never cross batches: the held-back batch stays unseen by training.
@@ -45,48 +44,25 @@ def batch_rows(path: Path) -> list[dict[str, str]]:
     items = [(d["domain"], a) for d in data["domains"] for a in d["assumptions"]]
     rows = []
     for domain, a in items:
-        base = {"batch": batch, "domain": domain, "assumption_id": a["id"]}
-        # Several phrasings of one assumption (dev batch) keep the model from memorising its words.
-        phrasings = [a["text"], *a.get("variants", [])]
-        rng = _rng(a["id"])
+        base = {"batch": batch, "domain": domain, "assumption_id": a["id"], "assumption": a["text"]}
         for field, label in OWN:
-            for s in a[field]:
-                picked = rng.sample(phrasings, min(2, len(phrasings)))
-                rows += [
-                    {**base, "assumption": text, "statement": s, "label": label, "source": "own"}
-                    for text in picked
-                ]
+            rows += [{**base, "statement": s, "label": label, "source": "own"} for s in a[field]]
+        rng = _rng(a["id"])
         for other_domain, b in items:
             if other_domain != domain or b["id"] == a["id"]:
                 continue
             for field, k in SAME_DOMAIN_PER_OTHER.items():
                 for s in rng.sample(b[field], k):
-                    rows.append(
-                        {
-                            **base,
-                            "assumption": rng.choice(phrasings),
-                            "statement": s,
-                            "label": "unrelated",
-                            "source": "same_domain",
-                        }
-                    )
+                    rows.append({**base, "statement": s, "label": "unrelated", "source": "same_domain"})
         others = [s for d, b in items if d != domain for s in b["supports"]]
         for s in rng.sample(others, OTHER_DOMAINS):
-            rows.append(
-                {
-                    **base,
-                    "assumption": rng.choice(phrasings),
-                    "statement": s,
-                    "label": "unrelated",
-                    "source": "other_domain",
-                }
-            )
+            rows.append({**base, "statement": s, "label": "unrelated", "source": "other_domain"})
     return rows
 
 
 def main() -> None:
     rows = [r for name in BATCHES for r in batch_rows(LABELS_DIR / name)]
-    keys = [(r["assumption"], r["statement"]) for r in rows]
+    keys = [(r["assumption_id"], r["statement"]) for r in rows]
     if len(set(keys)) != len(keys):
         raise SystemExit("duplicate (assumption, statement) pair: check the YAML batches")
     buf = io.StringIO()
