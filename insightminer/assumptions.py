@@ -135,8 +135,9 @@ def judge_statement(
     Two readers decide what the statement is about: the pair model (P(supports), P(contradicts)) and
     the embedding cross-check (`close`: cosine >= min_similarity). Kind and polarity decide whether it
     voices a problem: a pain or a need that either reader ties to the assumption supports it (the
-    embedding alone only while the pair model does not rule it out); a question, neutral remark or
-    praise supports only when the pair model is very sure and the customer sounds troubled (a
+    embedding alone only while the pair model does not rule it out); a neutral remark or "praise"
+    supports when both readers tie it to the assumption and it is not upbeat (the kind head misses
+    some pains); a question only when the pair model is very sure and the customer sounds troubled (a
     complaint phrased as a question); an upbeat statement never does. A contradiction must be plain
     (P >= t_contra) and close.
     """
@@ -150,6 +151,10 @@ def judge_statement(
     if kind in SUPPORT_KINDS:
         if p_sup >= t_support or (close and p_sup >= opts.min_pair_support):
             return "supports"
+    elif kind != "question" and close and p_sup >= t_support and p_sup > p_con and pol >= 0.0:
+        # A problem the kind head missed ("the verification step is, um, slow" tagged praise): both
+        # readers tie it to the assumption and nothing in it sounds upbeat.
+        return "supports"
     elif p_sup >= opts.strict_support and pol > 0.0:
         return "supports"
     return "mentions" if topical else "unrelated"

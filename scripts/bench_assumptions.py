@@ -220,11 +220,14 @@ def main() -> None:
         "--root", type=Path, default=REPO, help="where the built-in studies' repo-relative paths start"
     )
     args = parser.parse_args()
-    studies = [
-        (name, *(args.root / p if p else None for p in paths))
-        for name, *paths in STUDIES
-        if args.only in (None, name)
-    ]
+
+    def where(rel: str | None) -> Path | None:
+        # This checkout first, then --root (a study still in another branch while developing).
+        if rel is None:
+            return None
+        return REPO / rel if (REPO / rel).exists() else args.root / rel
+
+    studies = [(name, *(where(p) for p in paths)) for name, *paths in STUDIES if args.only in (None, name)]
     studies += [(Path(d).name, Path(d), Path(a), Path(t), None) for d, a, t in args.study or []]
     summary = []
     for name, folder, assumptions_file, truth_file, team_file in studies:
