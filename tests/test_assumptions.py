@@ -197,7 +197,8 @@ def _assert_against_truth(findings: dict, truth: dict[str, dict], low: float, hi
             assert a["verdict"] == "supported", label
             assert low * t["documents"] <= a["documents"] <= high * t["documents"], label
             quoted = {q["doc_id"] for q in a["quotes"]}
-            assert quoted and len(quoted - set(t["doc_ids"])) <= len(quoted) // 4, label
+            # Most quotes come from interviews that truly voiced it.
+            assert quoted and len(quoted - set(t["doc_ids"])) <= len(quoted) // 2, label
             if a["finding"] is not None and len(a["findings"]) == 1:  # the count is the finding's count
                 assert a["documents"] == by_id[a["finding"]["theme_id"]]["prevalence"]["documents"]
         elif t["verdict"] == "half_true":
