@@ -64,6 +64,7 @@ MODEL_TASKS = {
     "emotions-hybrid": "GoEmotions 28 labels: MiniLM-embedding head blended with TF-IDF + LR",
     "emotions-finetuned": "GoEmotions 28 labels: 4-layer MiniLM encoder fine-tuned end to end",
     "motivators": "the 10 HBR emotional motivators + none (single-label) on MiniLM embeddings",
+    "assumption-check": "assumption + statement pair: supports / contradicts / mentions / unrelated",
 }
 
 # Figures worth showing per model: head.json "metadata" path -> name in the manifest.
@@ -77,6 +78,8 @@ _FIGURES = {
     "heldback.macro_f1_pain_need_praise": "heldback_macro_f1_pain_need_praise",
     "heldback.pain_recall": "heldback_pain_recall",
     "heldback.pain_as_praise": "heldback_pains_called_praise",
+    "figures.held.accuracy": "held_pair_accuracy",
+    "figures.held.macro_f1": "held_pair_macro_f1",
 }
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from insightminer.report import md_escape as _md_escape
 from insightminer.schema import Statement
 
 SCHEMA_VERSION = "1.0"
@@ -654,10 +655,6 @@ def format_timestamp(seconds: float | None) -> str:
     h, rem = divmod(total, 3600)
     m, s = divmod(rem, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
-
-
-def _md_escape(text: str) -> str:
-    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", " ".join(str(text).split()))
 
 
 def _md_item(item: dict) -> str:

@@ -343,32 +343,22 @@ class Pipeline:
                 **lists,
             }
 
-    def check_assumptions(self, statements, embeddings, findings: dict, theme_model) -> None:
-        """Each assumed pain point against every customer statement and every theme."""
-        from dataclasses import replace
-
-        from insightminer.assumptions import check_assumptions
+    def check_assumptions(self, statements, embeddings, findings: dict) -> None:
+        """Each assumed problem against the customer statements and the findings (verdicts, empathy gap)."""
+        from insightminer.assumption_model import PairClassifier
+        from insightminer.assumptions import check_assumptions, parse_assumptions
 
         with self._stage("assumptions"):
-            # Themes index clustered passages; hand the check each theme's evidence statements.
-            evidence: dict[int, list[int]] = {}
-            for i, s in enumerate(statements):
-                if s.theme_id >= 0:
-                    evidence.setdefault(s.theme_id, []).append(i)
-            themes = [
-                replace(t, member_indices=evidence.get(t.theme_id, []))
-                for t in (theme_model.themes_ if theme_model is not None else [])
-            ]
-            result = check_assumptions(
-                self.config.assumptions,
-                self.embedder().encode(self.config.assumptions),
+            expected = parse_assumptions(self.config.assumptions)
+            findings["assumptions"] = check_assumptions(
+                expected,
+                statements,
                 embeddings,
-                [s.text for s in statements],
-                [s.doc_id for s in statements],
-                np.array([s.theme_id for s in statements], dtype=int),
-                themes,
+                self.embedder().encode([e.text for e in expected]),
+                findings["findings"],
+                PairClassifier.load(),
+                segment_field=self.config.segment_field,
             )
-            findings["assumptions"] = result
 
     # -- the whole flow ----------------------------------------------------------------------
     def run(self, paths: Sequence[str | Path], out_dir: str | Path | None = None) -> Result:
@@ -459,7 +449,7 @@ class Pipeline:
         themes, theme_model = self.themes(statements, embeddings)
         findings = self.rank(statements, embeddings, themes)
         if self.config.assumptions:
-            self.check_assumptions(statements, embeddings, findings, theme_model)
+            self.check_assumptions(statements, embeddings, findings)
         personas = trends = None
         if self.config.personas:
             personas, trends = self.personas(statements, embeddings, findings)
@@ -474,6 +464,8 @@ class Pipeline:
             names["emotions"] = self.config.emotion_model
         if self.config.motivators and self.config.motivator_backend == "head":
             names["motivators"] = self.config.motivator_model
+        if self.config.assumptions:
+            names["assumption_check"] = "assumption-check"
         out = {}
         for role, name in sorted(names.items()):
             try:

@@ -109,18 +109,75 @@ def findings_markdown(findings: dict[str, Any]) -> str:
             lines += _finding_markdown(f, summary)
     checks = findings.get("assumptions")
     if checks:
-        lines += ["## Assumption check", ""]
-        for a in checks["assumptions"]:
-            verdict = f"voiced in {a['documents']} interviews" if a["voiced"] else "not voiced by customers"
-            lines.append(f"- **{a['assumption']}**: {verdict}")
-            for q in a.get("quotes", [])[:2]:
-                lines.append(f'  - "{q["text"]}" ({q["doc_id"]})')
-        if checks.get("unassumed_themes"):
-            lines += ["", "Strong themes nobody assumed:", ""]
-            for t in checks["unassumed_themes"]:
-                lines.append(f"- {t['label']} ({t['documents']} interviews)")
-        lines.append("")
+        lines += assumptions_markdown(checks)
     return markdown_safe("\n".join(lines).rstrip() + "\n")
+
+
+VERDICT_TEXT = {
+    "supported": "supported",
+    "contradicted": "contradicted",
+    "not_voiced": "not voiced by customers",
+}
+
+
+def md_escape(text: str) -> str:
+    """User text inside Markdown: one line, markup characters escaped (user text is data)."""
+    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", " ".join(str(text).split()))
+
+
+def assumptions_markdown(checks: dict[str, Any]) -> list[str]:
+    """The assumption check: a verdict with counts and quotes per assumption, then the empathy gap."""
+    n = checks.get("documents", 0)
+    lines = ["## Assumption check", ""]
+    for a in checks.get("assumptions") or []:
+        code = a.get("verdict") or ("supported" if a.get("voiced") else "not_voiced")
+        verdict = VERDICT_TEXT.get(code, code)
+        if code == "supported":
+            where = f" (finding #{a['finding']['rank']})" if a.get("finding") else ""
+            of = f" of {n}" if n else ""
+            verdict += f": voiced in {a.get('documents', 0)}{of} interviews{where}"
+        elif code == "contradicted":
+            verdict += (
+                f": customers said the opposite in {a.get('contradicting_documents', 0)} of {n} interviews"
+            )
+        extra = []
+        if a.get("mentioned_documents"):
+            extra.append(f"mentioned, not as a problem, in {a['mentioned_documents']}")
+        if a.get("confidence") == "low":
+            extra.append("low confidence")
+        tail = f" ({'; '.join(extra)})" if extra else ""
+        lines.append(f"- **{md_escape(a['assumption'])}**: {verdict}{tail}")
+        for note in a.get("notes", []):
+            lines.append(f"  - _{md_escape(note)}_")
+        quotes = a.get("quotes", []) if code == "supported" else a.get("contradicting_quotes", [])
+        for q in quotes[:2]:
+            lines.append(f'  - "{md_escape(q["text"])}" ({md_escape(q["doc_id"])})')
+    gap = checks.get("empathy_gap")
+    if gap is None:  # a findings.json from before the empathy gap: list the unassumed themes only
+        unassumed = checks.get("unassumed_themes") or []
+        if unassumed:
+            lines += ["", "Strong themes nobody assumed:", ""]
+            lines += [f"- {md_escape(t['label'])} ({t['documents']} interviews)" for t in unassumed]
+        return lines + [""]
+    lines += ["", "### Empathy gap", ""]
+    if gap.get("spearman") is not None:
+        lines.append(
+            f"How well the team's ranking of these assumptions predicted what customers voiced: "
+            f"Spearman {gap['spearman']:+.2f} ({gap['note']})."
+        )
+    else:
+        lines.append(f"Rank correlation not computed: {gap.get('note', '')}.")
+    if gap.get("barely_voiced"):
+        lines += ["", "Assumed, but customers barely voiced it:", ""]
+        for b in gap["barely_voiced"]:
+            rank = f"team rank {b['expected_rank']:g}"
+            lines.append(f"- {md_escape(b['assumption'])} ({rank}, {b['documents']} interviews)")
+    if gap.get("unassumed_strong_pains"):
+        lines += ["", "Strong pains nobody assumed:", ""]
+        for u in gap["unassumed_strong_pains"]:
+            lines.append(f"- #{u['rank']} {md_escape(u['label'])} ({u['documents']} interviews)")
+    lines.append("")
+    return lines
 
 
 FINDINGS_CSV_COLUMNS = [

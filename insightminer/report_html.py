@@ -700,47 +700,104 @@ def _personas(personas: dict) -> str:
     return f'<section id="personas"><h2>Personas &amp; empathy maps</h2>{intro}{"".join(_persona(p) for p in ps)}{_segment_table(personas)}</section>'
 
 
+_VERDICT_BADGE = {
+    "supported": ("ok", "supported"),
+    "contradicted": ("warn", "contradicted"),
+    "not_voiced": ("warn", "not voiced"),
+}
+
+
+def _quote_list(quotes: list[dict]) -> str:
+    return "".join(
+        _quote(
+            {
+                "text": q.get("text", ""),
+                "doc_id": q.get("doc_id", ""),
+                "speaker": q.get("speaker", ""),
+                "start": q.get("start"),
+                "end": q.get("end"),
+            }
+        )
+        for q in quotes
+    )
+
+
+def _num(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, int | float) else str(value or "")
+
+
 def _assumptions(findings: dict) -> str:
+    """Supported / contradicted / not voiced per assumption, with counts and quotes; the empathy gap."""
     block = findings.get("assumptions")
     if not block:
         return ""
+    n = block.get("documents", 0)
     rows = ""
     for a in block.get("assumptions") or []:
-        voiced = bool(a.get("voiced"))
-        badge = (
-            '<span class="badge ok">voiced</span>' if voiced else '<span class="badge warn">not voiced</span>'
+        verdict = a.get("verdict") or ("supported" if a.get("voiced") else "not_voiced")
+        tone, text = _VERDICT_BADGE.get(verdict, ("warn", verdict))
+        badge = f'<span class="badge {tone}">{esc(text)}</span>'
+        if a.get("confidence") == "low":
+            badge += ' <span class="badge warn">low confidence</span>'
+        finding = a.get("finding")
+        where = (
+            f" <a href='#finding-{esc(finding.get('theme_id'))}'>finding #{esc(finding.get('rank'))}</a>"
+            if finding
+            else ""
         )
-        quotes = "".join(
-            _quote(
-                {
-                    "text": q.get("text", ""),
-                    "doc_id": q.get("doc_id", ""),
-                    "speaker": q.get("speaker", ""),
-                    "start": q.get("start"),
-                    "end": q.get("end"),
-                }
-            )
-            for q in a.get("quotes") or []
-        )
+        details = ""
+        for title, key in (
+            ("quotes that voice it", "quotes"),
+            ("customers who said the opposite", "contradicting_quotes"),
+            ("mentioned, not as a problem", "mentioned_quotes"),
+        ):
+            if a.get(key):
+                details += f"<details><summary>{esc(title)}</summary>{_quote_list(a[key])}</details>"
+        notes = "".join(f"<div class='muted'>{esc(note)}</div>" for note in a.get("notes") or [])
         rows += (
-            f"<tr><td>{esc(a.get('assumption', ''))}{f'<details><summary>quotes</summary>{quotes}</details>' if quotes else ''}</td>"
-            f"<td>{badge}</td><td class='num'>{esc(a.get('documents', 0))}</td></tr>"
+            f"<tr><td>{esc(a.get('assumption', ''))}{notes}{details}</td><td>{badge}{where}</td>"
+            f"<td class='num'>{esc(a.get('documents', 0))}</td>"
+            f"<td class='num'>{esc(a.get('contradicting_documents', 0))}</td>"
+            f"<td class='num'>{esc(a.get('mentioned_documents', 0))}</td></tr>"
         )
-    unassumed = "".join(
-        f"<li><a href='#finding-{esc(u.get('theme_id'))}'>{esc(u.get('label', ''))}</a> <span class='muted'>"
-        f"{esc(_plural(u.get('documents', 0), 'interview'))}</span></li>"
-        for u in block.get("unassumed_themes") or []
-    )
     table = (
         (
-            f'<div class="tablewrap"><table class="assume"><thead><tr><th>Team assumption</th><th>In the interviews?</th>'
-            f"<th>Interviews</th></tr></thead><tbody>{rows}</tbody></table></div>"
+            f'<div class="tablewrap"><table class="assume"><thead><tr><th>Team assumption</th><th>Verdict</th>'
+            f"<th>Voiced in (of {esc(n)})</th><th>Said the opposite</th><th>Mentioned, not a problem</th>"
+            f"</tr></thead><tbody>{rows}</tbody></table></div>"
         )
         if rows
         else ""
     )
-    un = (f"<h3>What customers raised that nobody assumed</h3><ul>{unassumed}</ul>") if unassumed else ""
-    return f'<section id="assumptions"><h2>Assumption check</h2><div class="card wide">{table}{un}</div></section>'
+    gap = block.get("empathy_gap") or {}
+    rho = gap.get("spearman")
+    gap_html = (
+        "<h3>Empathy gap</h3><p>"
+        + (
+            f"The team's ranking of its assumptions against what customers voiced: Spearman "
+            f"<strong>{rho:+.2f}</strong> ({esc(gap.get('note', ''))})."
+            if rho is not None
+            else f"Rank correlation not computed: {esc(gap.get('note', ''))}."
+        )
+        + "</p>"
+    )
+    barely = "".join(
+        f"<li>{esc(b.get('assumption', ''))} <span class='muted'>team rank {esc(_num(b.get('expected_rank')))}, "
+        f"{esc(_plural(b.get('documents', 0), 'interview'))}</span></li>"
+        for b in gap.get("barely_voiced") or []
+    )
+    if barely:
+        gap_html += f"<h3>Assumed, but customers barely voiced it</h3><ul>{barely}</ul>"
+    unassumed = "".join(
+        f"<li><a href='#finding-{esc(u.get('theme_id'))}'>{esc(u.get('label', ''))}</a> <span class='muted'>"
+        f"{esc(_plural(u.get('documents', 0), 'interview'))}</span></li>"
+        for u in block.get("unassumed_findings") or block.get("unassumed_themes") or []
+    )
+    un = f"<h3>Strong pains nobody assumed</h3><ul>{unassumed}</ul>" if unassumed else ""
+    return (
+        f'<section id="assumptions"><h2>Assumption check</h2><div class="card wide">{table}{gap_html}{un}'
+        "</div></section>"
+    )
 
 
 def _trends(trends: dict | None) -> str:
