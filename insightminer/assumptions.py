@@ -233,7 +233,11 @@ def check_assumptions(
             if v == "supports":
                 if nearest or probs[j, i, 0] >= best_sup[i] - opts.pair_competition:
                     loose.add(i)
-                if nearest:
+                # Support that stands without a finding (scattered quotes) needs the pair model's own
+                # calibrated reading; a close pain the pair model merely does not rule out counts only
+                # inside a finding the assumption maps to. A kind model that calls a neutral fact a
+                # "need" must not be able to confirm an assumption through the embedding alone.
+                if nearest and probs[j, i, 0] >= t_sup:
                     tight.add(i)
             verdicts[i] = v
         judged.append(verdicts)
