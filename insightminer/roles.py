@@ -337,6 +337,8 @@ class SpeakerProfile:
 
         Weights were set on the dev part of data/fixtures/roles (held-out part untouched) and the
         bundled interviews and sales calls: each rate is a share of turns, so they are comparable.
+        Being introduced as a colleague is not scored: it counts only when the introducer is known
+        to be on the seller's side (see score_roles), as customers bring colleagues too.
         """
         return (
             1.5 * self.discovery
@@ -348,7 +350,6 @@ class SpeakerProfile:
             - 1.0 * self.answers_questions
             + 3.0 * self.you_minus_we
             - 0.3 * self.talk_share
-            + (0.6 if self.introduced else 0.0)
         )
 
 
@@ -401,8 +402,13 @@ def speaker_profiles(transcript: Transcript) -> dict[str, SpeakerProfile]:
         # Whoever answers a question about the product is selling it; whoever answers a discovery
         # question (about their work, their team) is the customer. Other questions ("Luca, do you
         # want to cover the technical side?") say nothing.
-        if previous is not None and previous[0] != speaker and previous[1] is not None:
-            c["answers_product" if previous[1] == "product" else "answers_question"] += 1
+        second = sum(t in _SECOND_PERSON for t in tokens)
+        first = sum(t in _FIRST_PERSON for t in tokens)
+        if previous is not None and previous[0] != speaker and previous[1] == "discovery":
+            c["answers_question"] += 1
+        elif previous is not None and previous[0] != speaker and previous[1] == "product" and second >= first:
+            # "No, we've never had a double booking" answers about the product too, as its user
+            c["answers_product"] += 1
         previous = (speaker, asked_kind)
         # "We built our own dashboard but it only counts tickets": a customer whose company has its own
         # platform and customers. Sellers don't tell their own troubles while pitching.
@@ -410,9 +416,9 @@ def speaker_profiles(transcript: Transcript) -> dict[str, SpeakerProfile]:
             c["pitch"] += 1
         if _EXPERIENCE.search(text):
             c["experience"] += 1
-        c["second"] += sum(t in _SECOND_PERSON for t in tokens)
-        c["first"] += sum(t in _FIRST_PERSON for t in tokens)
-        folded = fold(text)
+        c["second"] += second
+        c["first"] += first
+        folded = text.lower() if text.isascii() else fold(text)  # fold is slow; ascii needs only lower()
         for other, first in first_names.items():
             if other == speaker or not re.search(rf"\b{re.escape(first)}\b", folded):
                 continue

@@ -64,8 +64,8 @@ _FILLER = {"so", "um", "uh", "like", "well", "yeah", "okay", "ok", "oh", "and", 
 def _core(text: str) -> str:
     """The sentence without leading filler (segmentation drops a leading "So, um,")."""
     words = _norm(text).split()
-    while len(words) > 3 and words[0] in _FILLER:
-        words = words[1:]
+    while len(words) > 3 and (words[0] in _FILLER or words[:2] in (["i", "mean"], ["you", "know"])):
+        words = words[2:] if words[0] in ("i", "you") else words[1:]
     return " ".join(words)
 
 
