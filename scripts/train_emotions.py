@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -40,7 +41,11 @@ from insightminer.emotions import (  # noqa: E402
     group_matrix,
 )
 
-DATA = REPO.parent / "shared" / "eval" / "goemotions" / "original"
+# ../shared/eval beside the repo; INSIGHTMINER_EVAL_DIR points elsewhere (e.g. from a git worktree).
+DATA = (
+    Path(os.environ.get("INSIGHTMINER_EVAL_DIR", REPO.parent / "shared" / "eval")) / "goemotions" / "original"
+)
+CONVERSATIONAL = REPO / "data" / "labels" / "conversational_emotions.csv"
 CACHE = Path.home() / ".cache" / "insightminer" / "embeddings"
 GRID = np.arange(0.02, 0.981, 0.01, dtype=np.float32)
 
@@ -60,6 +65,24 @@ def load_split(split: str, data_dir: Path = DATA) -> tuple[list[str], np.ndarray
     for i, ids in enumerate(rows):
         Y[i, ids] = 1
     return texts, Y
+
+
+def load_conversational(splits: tuple[str, ...], path: Path = CONVERSATIONAL) -> list[dict[str, str]]:
+    """Rows of the project's labelled conversational set (data/labels/README.md) in the given splits."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["split"] in splits]
+    if not rows:
+        raise SystemExit(f"no rows with split in {splits} in {path}")
+    return rows
+
+
+def conversational_targets(rows: list[dict[str, str]]) -> np.ndarray:
+    """(n, 28) one-hot matrix of the rows' single GoEmotions label."""
+    index = {label: i for i, label in enumerate(GOEMOTIONS_LABELS)}
+    Y = np.zeros((len(rows), len(GOEMOTIONS_LABELS)), dtype=np.int8)
+    for i, row in enumerate(rows):
+        Y[i, index[row["goemotions"]]] = 1
+    return Y
 
 
 def group_targets(Y: np.ndarray, mapping: dict[str, list[str]]) -> np.ndarray:
@@ -447,16 +470,39 @@ def finetune(args: argparse.Namespace) -> None:
     order = rng.permutation(len(train_texts))
     cut = int(0.95 * len(order))  # 5% of train held out to choose thresholds honestly
     fit_idx, hold_idx = np.sort(order[:cut]), np.sort(order[cut:])
-    fit_texts = [train_texts[i] for i in fit_idx]
-    Y_fit = torch.from_numpy(Y_train[fit_idx].astype(np.float32))
     hold_texts, Y_hold = [train_texts[i] for i in hold_idx], Y_train[hold_idx]
+    training_data = "GoEmotions train (95% of 43,410; 5% held out), thresholds tuned on dev (5,426)"
+    if args.goemotions_fraction < 1.0:
+        # Continued training sees a random part of GoEmotions (keeps what it learnt, at CPU cost).
+        fit_idx = np.sort(rng.permutation(fit_idx)[: int(args.goemotions_fraction * len(fit_idx))])
+    fit_texts = [train_texts[i] for i in fit_idx]
+    Y_fit_np = Y_train[fit_idx]
+    if args.conversational_oversample:
+        # B2B customer speech (the conversational set's train split), repeated so it weighs in
+        # against the Reddit comments; its val/test splits stay out of training.
+        conv = load_conversational(("train",))
+        fit_texts += [r["text"] for r in conv] * args.conversational_oversample
+        Y_fit_np = np.concatenate(
+            [Y_fit_np] + [conversational_targets(conv)] * args.conversational_oversample
+        )
+        training_data = (
+            f"{len(fit_idx):,} GoEmotions train comments + the conversational set's train split "
+            f"({len(conv)} rows x {args.conversational_oversample}); thresholds tuned on GoEmotions dev"
+        )
+    Y_fit = torch.from_numpy(Y_fit_np.astype(np.float32))
 
+    layers = args.ft_layers
+    if args.continue_from:
+        layers = json.loads((args.continue_from / "config.json").read_text())["num_hidden_layers"]
     model = FinetuneModel(
         resolve_embedding_model("all-MiniLM-L6-v2"),
         len(GOEMOTIONS_LABELS),
         seed=args.seed,
-        layers=args.ft_layers,
+        layers=layers,
     )
+    if args.continue_from:
+        load_checkpoint(model, args.continue_from)
+        print(f"continuing from {args.continue_from} ({layers} layers)", flush=True)
     start_epoch = 0
     if args.resume:
         load_checkpoint(model, args.resume)
@@ -523,11 +569,19 @@ def finetune(args: argparse.Namespace) -> None:
         dev = evaluate(dev_probs, Y_dev)
         groups = group_report(dev_probs, Y_dev, dev["thresholds"])
         holdout_f1 = macro_f1(predict_sets(dev_probs, t_hold), Y_dev)
+        if args.conversational_oversample:
+            val = load_conversational(("val",))
+            val_probs = model.predict_proba([r["text"] for r in val], args.ft_max_seq_len)
+            top = group_targets(np.eye(28, dtype=np.int8)[val_probs.argmax(1)], EKMAN_MAPPING).argmax(1)
+            acc = float(np.mean([EKMAN_LABELS[g] == r["ekman"] for g, r in zip(top, val, strict=True)]))
+            print(f"conversational val: Ekman top-1 accuracy {acc:.3f} ({len(val)} rows)", flush=True)
         metrics = {
             "epoch": epoch + 1,
             "steps": step,
             **dev_figures(dev, groups, holdout_f1),
-            "training_data": "GoEmotions train (95% of 43,410; 5% held out), thresholds tuned on dev (5,426)",
+            "training_data": training_data,
+            "continued_from": str(args.continue_from.name) if args.continue_from else None,
+            "encoder_layers": layers,
             "max_seq_len": args.ft_max_seq_len,
             "batch_size": bs,
             "learning_rate": args.ft_lr,
@@ -701,6 +755,11 @@ def main() -> None:
     ft.add_argument("--threads", type=int, default=2)
     ft.add_argument("--resume", type=Path, default=None, help="a checkpoint folder written by --finetune")
     ft.add_argument("--ft-layers", type=int, default=None, help="keep only the bottom N encoder layers")
+    ft.add_argument("--continue-from", type=Path, default=None, help="start from this fine-tuned model")
+    ft.add_argument("--goemotions-fraction", type=float, default=1.0, help="part of GoEmotions train used")
+    ft.add_argument(
+        "--conversational-oversample", type=int, default=0, help="add the conversational train split N times"
+    )
     ft.add_argument("--export", type=Path, default=None, help="ship this --finetune checkpoint to --ft-out")
     ft.add_argument("--blend-tfidf", action="store_true", help="with --export: blend with TF-IDF + LR")
     args = parser.parse_args()
