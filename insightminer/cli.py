@@ -24,6 +24,16 @@ EMBEDDING_MODEL = Annotated[
     str, typer.Option(help="Sentence-transformers model: the bundled default, a Hugging Face id or a path.")
 ]
 
+MIN_CONFIDENCE = Annotated[
+    float | None,
+    typer.Option(
+        min=0.0,
+        max=1.0,
+        help="Score an emotion or motivator needs to be assigned (0-1). Default: the models' per-label "
+        "thresholds calibrated on held-back conversational data; below them: neutral / no motivator.",
+    ),
+]
+
 
 class CliError(Exception):
     """A failure with a message for the user (no traceback)."""
@@ -89,6 +99,7 @@ def run(
     nli_model: Annotated[
         str | None, typer.Option(help="NLI model id or path for --motivator-backend nli.")
     ] = None,
+    min_confidence: MIN_CONFIDENCE = None,
     asr_model: Annotated[str, typer.Option(help="tiny.en, base, a Whisper model id or a path.")] = "tiny.en",
     asr_backend: Annotated[str, typer.Option(help="faster-whisper | transformers")] = "faster-whisper",
     device: Annotated[str, typer.Option(help="cpu | cuda | auto")] = "cpu",
@@ -123,6 +134,7 @@ def run(
         motivator_model=motivator_model,
         motivator_backend=motivator_backend,
         nli_model=nli_model,
+        min_confidence=min_confidence,
         asr_model=asr_model,
         asr_backend=asr_backend,
         device=device,
@@ -298,11 +310,12 @@ def emotions(
             "emotions-hybrid (default) matches what `insightminer run` uses by default."
         ),
     ] = "emotions-hybrid",
+    min_confidence: MIN_CONFIDENCE = None,
 ) -> None:
     """Add emotion columns (emotion, emotion_score, emotions, ekman, sentiment) to every row of a CSV."""
     from insightminer.emotions import EmotionClassifier, annotate_csv_emotions
 
-    classifier = EmotionClassifier(model)
+    classifier = EmotionClassifier(model, min_confidence=min_confidence)
     rows = annotate_csv_emotions(
         input_csv, text_column, out, _embedder_for(classifier.embedding_model), classifier
     )
@@ -318,11 +331,14 @@ def motivators(
     backend: Annotated[str, typer.Option(help="head | similarity | nli")] = "head",
     nli_model: Annotated[str | None, typer.Option(help="NLI model id or path for --backend nli.")] = None,
     min_score: Annotated[float, typer.Option(help="Lowest score that counts as a motivator.")] = 0.25,
+    min_confidence: MIN_CONFIDENCE = None,
 ) -> None:
     """Add motivator columns (motivator, motivator_score, motivators) to every row of a CSV."""
     from insightminer.motivators import MotivatorClassifier, annotate_csv_motivators
 
-    classifier = MotivatorClassifier(model, backend=backend, nli_model=nli_model, min_score=min_score)
+    classifier = MotivatorClassifier(
+        model, backend=backend, nli_model=nli_model, min_score=min_score, min_confidence=min_confidence
+    )
     rows = annotate_csv_motivators(
         input_csv, text_column, out, _embedder_for(classifier.embedding_model), classifier
     )

@@ -27,6 +27,9 @@ class Config:
     motivator_model: str = "motivators"
     motivator_backend: str = "head"  # head | similarity | nli
     nli_model: str | None = None  # for motivator_backend="nli": a transformers NLI model id or path
+    # Score an emotion / motivator needs to be assigned; None: the models' calibrated per-label
+    # thresholds (below them a statement is neutral / has no motivator).
+    min_confidence: float | None = None
     asr_model: str = "tiny.en"
     asr_backend: str = "faster-whisper"  # faster-whisper | transformers
     device: str = "cpu"  # cpu | cuda | auto

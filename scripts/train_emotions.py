@@ -663,6 +663,20 @@ def export_finetuned(args: argparse.Namespace) -> None:
         "encoder_layers": layers,
         "tfidf_weight": weight,
     }
+    if trained.get("continued_from"):
+        metrics["continued_from"] = trained["continued_from"]
+    if CONVERSATIONAL.is_file():
+        # The neutral gate: per-Ekman-group thresholds chosen on the conversational val split (never
+        # trained on; the test split stays for scripts/bench_emotions.py).
+        from insightminer.emotions import calibrate_ekman_thresholds
+
+        val = load_conversational(("val",))
+        val_probs = EmotionClassifier(str(out)).predict_proba(None, [r["text"] for r in val])
+        ekman_thresholds, val_acc = calibrate_ekman_thresholds(val_probs, [r["ekman"] for r in val])
+        config["ekman_thresholds"] = ekman_thresholds
+        metrics["conversational_val_ekman_accuracy"] = round(val_acc, 4)
+        metrics["conversational_val_rows"] = len(val)
+        print("Ekman gate thresholds:", ekman_thresholds, f"val accuracy {val_acc:.4f}")
     config["thresholds"] = [round(float(t), 4) for t in dev["thresholds"]]
     config["metadata"] = metrics
     atomic_write_text(head_path, dumps_json(config))
@@ -719,8 +733,22 @@ needs the statement texts. Ekman / sentiment scores are the max probability over
 The GoEmotions test split is not available here, so there are no test figures. The paper's fine-tuned
 BERT-base reports test macro-F1 0.46 (28-way), 0.64 (Ekman), 0.69 (sentiment).
 
+{_gate_section(m)}
 ## Limits
 Reddit comments are not customer speech; rare labels (grief, pride, relief, nervousness) have low F1.
+"""
+
+
+def _gate_section(m: dict) -> str:
+    if "conversational_val_ekman_accuracy" not in m:
+        return ""
+    return f"""## Neutral unless a feeling shows
+
+Continued from `{m.get("continued_from", "emotions-finetuned")}` on {m["training_data"]}.
+A statement gets an emotion only when one clears its Ekman group's threshold (`ekman_thresholds` in
+head.json), chosen on the conversational set's val split ({m["conversational_val_rows"]} rows, Ekman
+accuracy {m["conversational_val_ekman_accuracy"]}); otherwise it is `neutral`. `--min-confidence`
+replaces the thresholds with one value. Held-back test figures: docs/benchmarks/emotions.md.
 """
 
 
