@@ -61,8 +61,8 @@ MODEL_TASKS = {
     "statement-kind": "statement kind: pain_point / need / praise / question / other",
     "emotions": "GoEmotions 27 emotions + neutral (multi-label) on MiniLM embeddings",
     "emotions-hybrid": "GoEmotions 28 labels: MiniLM-embedding head blended with TF-IDF + LR",
-    "emotions-finetuned": "GoEmotions 28 labels: 4-layer MiniLM encoder fine-tuned end to end",
-    "motivators": "the 10 HBR emotional motivators + none (single-label) on MiniLM embeddings",
+    "emotions-finetuned": "GoEmotions 28 labels: 4-layer MiniLM encoder fine-tuned end to end, neutral gate",
+    "motivators": "the 10 HBR emotional motivators + none (single-label) on MiniLM embeddings, calibrated",
 }
 
 # Figures worth showing per model: head.json "metadata" path -> name in the manifest.
@@ -73,6 +73,8 @@ _FIGURES = {
     "dev_sentiment_macro_f1": "goemotions_dev_sentiment_macro_f1",
     "cv.macro_f1_head_cue": "cv_macro_f1",
     "training_data.cv.macro_f1": "cv_macro_f1",
+    "conversational_val_ekman_accuracy": "conversational_val_ekman_accuracy",
+    "calibration.out_of_fold.precision": "conversational_oof_motivator_precision",
 }
 
 

@@ -546,6 +546,11 @@ def finetune(args: argparse.Namespace) -> None:
         for start in range(0, len(perm), bs):
             if step >= total:
                 break
+            if args.ft_max_minutes and time.time() - t0 > 60 * args.ft_max_minutes:
+                # A shared CPU can run slower than planned: stop, and save what was learnt.
+                print(f"time limit of {args.ft_max_minutes} min reached at step {step}", flush=True)
+                total = step
+                break
             idx = perm[start : start + bs]
             optimiser.zero_grad()
             loss = loss_fn(model.logits([fit_texts[i] for i in idx], args.ft_max_seq_len), Y_fit[idx])
@@ -562,6 +567,21 @@ def finetune(args: argparse.Namespace) -> None:
                     flush=True,
                 )
         # Checkpoint + evaluation each epoch (or when max-steps stops early).
+        if args.ft_skip_eval:  # --export scores the shipped model anyway
+            metrics = {
+                "epoch": epoch + 1,
+                "steps": step,
+                "training_data": training_data,
+                "continued_from": str(args.continue_from.name) if args.continue_from else None,
+                "max_seq_len": args.ft_max_seq_len,
+                "batch_size": bs,
+                "learning_rate": args.ft_lr,
+            }
+            model.save(args.ft_out, np.full(len(GOEMOTIONS_LABELS), 0.5), args.ft_max_seq_len, metrics, None)
+            print(f"saved checkpoint {args.ft_out} (epoch {epoch + 1}, step {step})", flush=True)
+            if step >= total:
+                break
+            continue
         t_eval = time.time()
         hold_probs = model.predict_proba(hold_texts, args.ft_max_seq_len)
         t_hold = tune_thresholds(hold_probs, Y_hold)
@@ -783,6 +803,8 @@ def main() -> None:
     ft.add_argument("--threads", type=int, default=2)
     ft.add_argument("--resume", type=Path, default=None, help="a checkpoint folder written by --finetune")
     ft.add_argument("--ft-layers", type=int, default=None, help="keep only the bottom N encoder layers")
+    ft.add_argument("--ft-max-minutes", type=float, default=0, help="stop training after this long")
+    ft.add_argument("--ft-skip-eval", action="store_true", help="save checkpoints without scoring dev")
     ft.add_argument("--continue-from", type=Path, default=None, help="start from this fine-tuned model")
     ft.add_argument("--goemotions-fraction", type=float, default=1.0, help="part of GoEmotions train used")
     ft.add_argument(

@@ -24,12 +24,15 @@ EMOTIONAL = [
     ("I'm really worried the auditors will find gaps in our access logs this spring.", "fear"),
 ]
 MOTIVATED = [
-    (
-        "Before the audit I need to know every access change is logged, so nothing comes back on us.",
-        "feel_secure",
-    ),
+    ("Before the audit I need to know every access change is logged, so nothing comes back on us.",
+     "feel_secure"),
+    ("I'm scared that if the payroll run fails again we'll be facing a labour inspection.", "feel_secure"),
     ("My coordinators are exhausted and I want them to stop taking calls at midnight.", "well_being"),
-]
+    ("I had to admit to our CFO that I didn't know our own numbers, and I never want to feel that again.",
+     "be_the_person_i_want_to_be"),
+    ("Every route we cut saves diesel, and our board wants the emissions down.", "protect_environment"),
+    ("I want our clinics to be the ones the rest of the network copies.", "stand_out"),
+]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -72,13 +75,16 @@ def test_clear_emotions_get_their_group(emotions):
 def test_clear_motivators_get_their_label(motivators, embedder):
     vectors = embedder.encode([t for t, _ in MOTIVATED])
     got = [r["motivator"] for r in motivators.predict_records(vectors)]
-    assert got == [want for _, want in MOTIVATED]
+    pairs = list(zip(got, [want for _, want in MOTIVATED], strict=True))
+    # Silent rather than wrong: whatever is assigned is right, and most clear motives are found.
+    assert all(g in ("none", want) for g, want in pairs), pairs
+    assert sum(g == want for g, want in pairs) >= 4, pairs
 
 
 def test_min_confidence_overrides_the_calibration(motivators, embedder):
     vectors = embedder.encode([t for t, _ in MOTIVATED])
     strict = MotivatorClassifier(min_confidence=1.0)
-    assert [r["motivator"] for r in strict.predict_records(vectors)] == ["none", "none"]
+    assert {r["motivator"] for r in strict.predict_records(vectors)} == {"none"}
     loose = MotivatorClassifier(min_confidence=0.0)
     probs = loose.predict_proba(vectors)
     tops = [loose.labels[j] for j in probs.argmax(1)]
