@@ -88,10 +88,11 @@ def run(
     emotion_model: Annotated[
         str,
         typer.Option(
-            help="Emotion model name (models/) or path. emotions-finetuned is the most accurate "
-            "(GoEmotions dev Ekman F1 0.64 vs 0.59) but runs its own encoder over every statement."
+            help="Emotion model name (models/) or path. emotions-finetuned (default) is the most accurate "
+            "and calibrated (neutral unless an emotion clears its threshold); emotions-hybrid reuses "
+            "the run's embeddings and is faster, uncalibrated."
         ),
-    ] = "emotions-hybrid",
+    ] = "emotions-finetuned",
     motivator_model: Annotated[
         str, typer.Option(help="Motivator head name (models/) or path.")
     ] = "motivators",
@@ -306,10 +307,10 @@ def emotions(
     model: Annotated[
         str,
         typer.Option(
-            help="Emotion model name (models/) or path; emotions-finetuned is the most accurate, "
-            "emotions-hybrid (default) matches what `insightminer run` uses by default."
+            help="Emotion model name (models/) or path; emotions-finetuned (default, as in "
+            "`insightminer run`) is the most accurate and calibrated; emotions-hybrid is faster."
         ),
-    ] = "emotions-hybrid",
+    ] = "emotions-finetuned",
     min_confidence: MIN_CONFIDENCE = None,
 ) -> None:
     """Add emotion columns (emotion, emotion_score, emotions, ekman, sentiment) to every row of a CSV."""
