@@ -88,11 +88,11 @@ def run(
     emotion_model: Annotated[
         str,
         typer.Option(
-            help="Emotion model name (models/) or path. emotions-finetuned (default) is the most accurate "
-            "and calibrated (neutral unless an emotion clears its threshold); emotions-hybrid reuses "
-            "the run's embeddings and is faster, uncalibrated."
+            help="Emotion model name (models/) or path. emotions-conversational (default) is tuned on B2B "
+            "speech and calibrated (neutral unless an emotion clears its threshold); emotions-finetuned "
+            "keeps the best GoEmotions figures; emotions-hybrid reuses the run's embeddings, uncalibrated."
         ),
-    ] = "emotions-finetuned",
+    ] = "emotions-conversational",
     motivator_model: Annotated[
         str, typer.Option(help="Motivator head name (models/) or path.")
     ] = "motivators",
@@ -307,10 +307,10 @@ def emotions(
     model: Annotated[
         str,
         typer.Option(
-            help="Emotion model name (models/) or path; emotions-finetuned (default, as in "
-            "`insightminer run`) is the most accurate and calibrated; emotions-hybrid is faster."
+            help="Emotion model name (models/) or path; emotions-conversational (default, as in "
+            "`insightminer run`) is tuned on B2B speech and calibrated; emotions-hybrid is faster."
         ),
-    ] = "emotions-finetuned",
+    ] = "emotions-conversational",
     min_confidence: MIN_CONFIDENCE = None,
 ) -> None:
     """Add emotion columns (emotion, emotion_score, emotions, ekman, sentiment) to every row of a CSV."""

@@ -21,10 +21,10 @@ class Config:
     # models (names resolve offline; any Hugging Face id or local path works where reachable)
     embedding_model: str = "all-MiniLM-L6-v2"
     statement_model: str = "statement-kind"
-    # Fine-tuned 4-layer encoder with a neutral gate calibrated on conversational data (issue 16):
-    # Ekman accuracy 0.80 on held-back B2B speech vs 0.71 for "emotions-hybrid" (faster: it reuses the
-    # run's embeddings, but is uncalibrated). docs/benchmarks/emotions.md.
-    emotion_model: str = "emotions-finetuned"
+    # emotions-finetuned continued on B2B speech, with a neutral gate calibrated on conversational data
+    # (issue 16): Ekman accuracy 0.86 on held-back B2B speech vs 0.71 for "emotions-hybrid" (faster: it
+    # reuses the run's embeddings, but is uncalibrated). docs/benchmarks/emotions.md.
+    emotion_model: str = "emotions-conversational"
     motivator_model: str = "motivators"
     motivator_backend: str = "head"  # head | similarity | nli
     nli_model: str | None = None  # for motivator_backend="nli": a transformers NLI model id or path

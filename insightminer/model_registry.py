@@ -62,6 +62,7 @@ MODEL_TASKS = {
     "emotions": "GoEmotions 27 emotions + neutral (multi-label) on MiniLM embeddings",
     "emotions-hybrid": "GoEmotions 28 labels: MiniLM-embedding head blended with TF-IDF + LR",
     "emotions-finetuned": "GoEmotions 28 labels: 4-layer MiniLM encoder fine-tuned end to end, neutral gate",
+    "emotions-conversational": "GoEmotions 28 labels: emotions-finetuned tuned on B2B speech, neutral gate",
     "motivators": "the 10 HBR emotional motivators + none (single-label) on MiniLM embeddings, calibrated",
 }
 

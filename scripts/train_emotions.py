@@ -700,14 +700,14 @@ def export_finetuned(args: argparse.Namespace) -> None:
     config["thresholds"] = [round(float(t), 4) for t in dev["thresholds"]]
     config["metadata"] = metrics
     atomic_write_text(head_path, dumps_json(config))
-    atomic_write_text(out / "README.md", finetuned_card(metrics))
+    atomic_write_text(out / "README.md", finetuned_card(metrics, out.name))
     for f in out.iterdir():
         f.chmod(0o644)  # save_pretrained writes 0600; shipped files are world-readable
     print(json.dumps(metrics, indent=2))
     print(f"exported {out}")
 
 
-def finetuned_card(m: dict) -> str:
+def finetuned_card(m: dict, name: str = "emotions-finetuned") -> str:
     table = card_table(
         [
             ("28-way macro-F1, thresholds tuned on dev (optimistic)", m["dev_macro_f1"]),
@@ -724,10 +724,10 @@ def finetuned_card(m: dict) -> str:
             ("Sentiment 4-way macro-F1 (groups of the predicted labels)", m["dev_sentiment_from_label_sets"]),
         ]
     )
-    return f"""# emotions-finetuned: all-MiniLM-L6-v2 fine-tuned on GoEmotions
+    return f"""# {name}: all-MiniLM-L6-v2 fine-tuned on GoEmotions
 
 The all-MiniLM-L6-v2 encoder fine-tuned end to end (mean pooling + linear layer, per-label sigmoids) for
-the 27 GoEmotions emotions + neutral. It runs its own encoder, so `EmotionClassifier("emotions-finetuned")`
+the 27 GoEmotions emotions + neutral. It runs its own encoder, so `EmotionClassifier("{name}")`
 needs the statement texts. Ekman / sentiment scores are the max probability over each group's labels.
 
 - Files: `config.json`, `model.safetensors` (encoder), tokenizer files, `head.safetensors` (linear layer),
@@ -762,14 +762,23 @@ Reddit comments are not customer speech; rare labels (grief, pride, relief, nerv
 def _gate_section(m: dict) -> str:
     if "conversational_val_ekman_accuracy" not in m:
         return ""
+    note = (
+        "The training command is there too; the Training line above describes the model it continued from.\n"
+        if m.get("continued_from")
+        else ""
+    )
+    continued = (
+        f"Continued from `{m['continued_from']}` on {m['training_data']}.\n"
+        if m.get("continued_from")
+        else ""
+    )
     return f"""## Neutral unless a feeling shows
 
-Continued from `{m.get("continued_from", "emotions-finetuned")}` on {m["training_data"]}.
-A statement gets an emotion only when one clears its Ekman group's threshold (`ekman_thresholds` in
+{continued}A statement gets an emotion only when one clears its Ekman group's threshold (`ekman_thresholds` in
 head.json), chosen on the conversational set's val split ({m["conversational_val_rows"]} rows, Ekman
 accuracy {m["conversational_val_ekman_accuracy"]}); otherwise it is `neutral`. `--min-confidence`
 replaces the thresholds with one value. Held-back test figures: docs/benchmarks/emotions.md.
-"""
+{note}"""
 
 
 def main() -> None:
