@@ -21,12 +21,16 @@ class Config:
     # models (names resolve offline; any Hugging Face id or local path works where reachable)
     embedding_model: str = "all-MiniLM-L6-v2"
     statement_model: str = "statement-kind-finetuned"
-    # MiniLM head + TF-IDF blend: reuses the run's embeddings. "emotions-finetuned" is more accurate
-    # (dev macro-F1 0.551 vs 0.507, Ekman 0.643 vs 0.589) but runs a second encoder over every statement.
-    emotion_model: str = "emotions-hybrid"
+    # emotions-finetuned continued on B2B speech, with a neutral gate calibrated on conversational data
+    # (issue 16): Ekman accuracy 0.86 on held-back B2B speech vs 0.71 for "emotions-hybrid" (faster: it
+    # reuses the run's embeddings, but is uncalibrated). docs/benchmarks/emotions.md.
+    emotion_model: str = "emotions-conversational"
     motivator_model: str = "motivators"
     motivator_backend: str = "head"  # head | similarity | nli
     nli_model: str | None = None  # for motivator_backend="nli": a transformers NLI model id or path
+    # Score an emotion / motivator needs to be assigned; None: the models' calibrated per-label
+    # thresholds (below them a statement is neutral / has no motivator).
+    min_confidence: float | None = None
     asr_model: str = "tiny.en"
     asr_backend: str = "faster-whisper"  # faster-whisper | transformers
     device: str = "cpu"  # cpu | cuda | auto

@@ -248,8 +248,11 @@ class EmotionClassifier:
     or a path. Check ``needs_texts`` / ``needs_embeddings`` to know what to pass.
     """
 
-    def __init__(self, model: str = "emotions"):
+    def __init__(self, model: str = "emotions", min_confidence: float | None = None):
+        if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
+            raise ValueError(f"min_confidence must be between 0 and 1, got {min_confidence}")
         self.model = model
+        self.min_confidence = min_confidence
         folder = resolve_head(model)
         config_path = folder / "head.json"
         if not config_path.is_file():
@@ -265,6 +268,8 @@ class EmotionClassifier:
         self.embedding_model: str = config.get("embedding_model", "all-MiniLM-L6-v2")
         self.thresholds_ = np.asarray(config["thresholds"], dtype=np.float32)
         self.metadata_: dict[str, Any] = config.get("metadata", {})
+        # Ekman group -> threshold calibrated on held-back conversational data (None: not calibrated).
+        self.ekman_thresholds_: dict[str, float] | None = config.get("ekman_thresholds")
         if self.kind_ == FINETUNED_KIND:
             self._finetuned: _FinetunedEncoder | None = _FinetunedEncoder(folder, config)
             self._head = None
@@ -319,7 +324,24 @@ class EmotionClassifier:
         w = self._tfidf.weight
         return ((1.0 - w) * probs + w * self._tfidf.predict_proba(texts)).astype(np.float32)
 
+    @property
+    def gated(self) -> bool:
+        """True when a statement is neutral unless an emotion clears its confidence threshold."""
+        return self.min_confidence is not None or self.ekman_thresholds_ is not None
+
+    def _gate_thresholds(self) -> np.ndarray:
+        """Per-label threshold of the neutral gate: its Ekman group's (or min_confidence)."""
+        if self.min_confidence is not None:
+            return np.full(len(GOEMOTIONS_LABELS), self.min_confidence, dtype=np.float32)
+        assert self.ekman_thresholds_ is not None
+        return np.array(
+            [self.ekman_thresholds_.get(_EKMAN_OF[label], 1.01) for label in GOEMOTIONS_LABELS],
+            dtype=np.float32,
+        )
+
     def _labels_from_probs(self, probs: np.ndarray, top_k: int | None) -> list[dict[str, float]]:
+        if self.gated:
+            return self._gated_labels(probs, top_k)
         out = []
         for row in probs:
             # Highest score first, ties broken by label index, so the order is deterministic.
@@ -328,6 +350,19 @@ class EmotionClassifier:
             if top_k is not None:
                 chosen = chosen[: max(1, top_k)]
             out.append({GOEMOTIONS_LABELS[j]: round(float(row[j]), 4) for j in chosen})
+        return out
+
+    def _gated_labels(self, probs: np.ndarray, top_k: int | None) -> list[dict[str, float]]:
+        """Emotions that clear their threshold, highest first; {"neutral": score} when none does."""
+        thresholds = self._gate_thresholds()
+        neutral = GOEMOTIONS_LABELS.index("neutral")
+        out = []
+        for row in probs:
+            order = sorted(range(len(row)), key=lambda j: (-float(row[j]), j))
+            chosen = [j for j in order if j != neutral and row[j] >= thresholds[j]]
+            if top_k is not None:
+                chosen = chosen[: max(1, top_k)]
+            out.append({GOEMOTIONS_LABELS[j]: round(float(row[j]), 4) for j in chosen or [neutral]})
         return out
 
     def predict(
@@ -364,6 +399,63 @@ class EmotionClassifier:
                 }
             )
         return records
+
+
+def calibrate_ekman_thresholds(
+    probs: np.ndarray,
+    truth: Sequence[str],
+    grid: np.ndarray | None = None,
+    rounds: int = 3,
+    objective: str = "balanced",
+) -> tuple[dict[str, float], float]:
+    """Per-Ekman-group thresholds of the neutral gate, chosen on held-back (probs, truth).
+
+    `truth` holds one Ekman group per row ("neutral" included); probs are the 28 label probabilities
+    of held-back rows (never the rows a model was fit on). The objective is Ekman accuracy
+    ("accuracy"), or its mean with the macro-F1 over the groups present ("balanced", the default:
+    accuracy alone can buy a point by silencing a whole minority group, e.g. annoyed customers).
+    Coordinate ascent from 0.5, a few rounds; ties keep the higher threshold (silent when unsure).
+    Returns (thresholds, Ekman accuracy at them).
+    """
+    if objective not in ("accuracy", "balanced"):
+        raise ValueError(f"unknown objective {objective!r}: use 'accuracy' or 'balanced'")
+    grid = np.round(np.arange(0.10, 0.96, 0.01), 2) if grid is None else grid
+    probs = np.asarray(probs, dtype=np.float32)
+    truth_arr = np.asarray(truth)
+    groups = [g for g in EKMAN_LABELS if g != "neutral"]
+    group_of = np.array([EKMAN_LABELS.index(_EKMAN_OF[label]) for label in GOEMOTIONS_LABELS])
+    neutral = GOEMOTIONS_LABELS.index("neutral")
+    masked = probs.copy()
+    masked[:, neutral] = -1.0
+
+    present = sorted(set(truth_arr.tolist()))
+
+    def predict(th: dict[str, float]) -> np.ndarray:
+        per_label = np.array([th.get(_EKMAN_OF[label], 1.01) for label in GOEMOTIONS_LABELS])
+        passing = np.where(masked >= per_label[None, :], masked, -1.0)
+        best = passing.argmax(1)
+        has = passing.max(1) >= 0
+        return np.where(has, np.array(EKMAN_LABELS)[group_of[best]], "neutral")
+
+    def score(th: dict[str, float]) -> float:
+        pred = predict(th)
+        acc = float((pred == truth_arr).mean())
+        if objective == "accuracy":
+            return acc
+        f1s = []
+        for g in present:
+            tp = float(((pred == g) & (truth_arr == g)).sum())
+            denom = float((pred == g).sum() + (truth_arr == g).sum())
+            f1s.append(2 * tp / denom if denom else 0.0)
+        return 0.5 * acc + 0.5 * float(np.mean(f1s))
+
+    thresholds = {g: 0.5 for g in groups}
+    for _ in range(rounds):
+        for g in groups:
+            scores = [(score({**thresholds, g: float(t)}), float(t)) for t in grid]
+            best = max(s for s, _ in scores)
+            thresholds[g] = max(t for s, t in scores if s == best)
+    return {g: round(t, 2) for g, t in thresholds.items()}, float((predict(thresholds) == truth_arr).mean())
 
 
 def annotate_csv_emotions(

@@ -62,8 +62,9 @@ MODEL_TASKS = {
     "statement-kind-finetuned": "statement kind (default): 4-layer MiniLM encoder fine-tuned end to end",
     "emotions": "GoEmotions 27 emotions + neutral (multi-label) on MiniLM embeddings",
     "emotions-hybrid": "GoEmotions 28 labels: MiniLM-embedding head blended with TF-IDF + LR",
-    "emotions-finetuned": "GoEmotions 28 labels: 4-layer MiniLM encoder fine-tuned end to end",
-    "motivators": "the 10 HBR emotional motivators + none (single-label) on MiniLM embeddings",
+    "emotions-finetuned": "GoEmotions 28 labels: 4-layer MiniLM encoder fine-tuned end to end, neutral gate",
+    "emotions-conversational": "GoEmotions 28 labels: emotions-finetuned tuned on B2B speech, neutral gate",
+    "motivators": "the 10 HBR emotional motivators + none (single-label) on MiniLM embeddings, calibrated",
     "assumption-check": "assumption + statement pair: supports / contradicts / mentions / unrelated",
 }
 
@@ -80,6 +81,8 @@ _FIGURES = {
     "heldback.pain_as_praise": "heldback_pains_called_praise",
     "figures.held.accuracy": "held_pair_accuracy",
     "figures.held.macro_f1": "held_pair_macro_f1",
+    "conversational_val_ekman_accuracy": "conversational_val_ekman_accuracy",
+    "calibration.out_of_fold.precision": "conversational_oof_motivator_precision",
 }
 
 

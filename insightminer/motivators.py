@@ -108,7 +108,10 @@ class MotivatorClassifier:
     model: trained head name (a folder in models/) or path, for backend="head".
     backend: "head", "similarity" or "nli".
     nli_model: Hugging Face id or local path of an NLI model, for backend="nli".
-    min_score: labels scoring at least this are reported by `predict`.
+    min_score: labels scoring at least this are reported by `predict` (a floor under any threshold).
+    min_confidence: the score an assigned motivator needs. None: the head's per-label thresholds
+        calibrated on held-back conversational data (head.json metadata "calibration"); a head
+        without them reports every label over min_score, as before. Below it the answer is "none".
     descriptions: label -> description for the similarity/nli backends (default: the 10 motivators + none).
     temperature: softmax temperature for the similarity backend.
     embedder: an `Embedder` used to embed the descriptions (similarity backend); made lazily if None.
@@ -123,6 +126,7 @@ class MotivatorClassifier:
         descriptions: dict[str, str] | None = None,
         temperature: float = SIMILARITY_TEMPERATURE,
         embedder=None,
+        min_confidence: float | None = None,
     ):
         if backend not in BACKENDS:
             raise ValueError(f"unknown motivator backend {backend!r}; choose one of {list(BACKENDS)}")
@@ -130,12 +134,15 @@ class MotivatorClassifier:
             raise ValueError("the 'nli' motivator backend needs nli_model (a Hugging Face id or local path)")
         if not 0.0 <= min_score <= 1.0:
             raise ValueError(f"min_score must be between 0 and 1, got {min_score}")
+        if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
+            raise ValueError(f"min_confidence must be between 0 and 1, got {min_confidence}")
         if temperature <= 0:
             raise ValueError(f"temperature must be positive, got {temperature}")
         self.model = model
         self.backend = backend
         self.nli_model = nli_model
         self.min_score = min_score
+        self.min_confidence = min_confidence
         self.descriptions = dict(descriptions if descriptions is not None else MOTIVATOR_DESCRIPTIONS)
         self.temperature = temperature
         self.embedder = embedder
@@ -259,8 +266,32 @@ class MotivatorClassifier:
         name = MOTIVATORS.get(label, label.replace("_", " "))
         return name[0].lower() + name[1:]
 
+    @property
+    def calibrated_thresholds(self) -> dict[str, float] | None:
+        """label -> calibrated threshold from the head's metadata (None for uncalibrated heads)."""
+        if self.backend != "head" or self.head_ is None:
+            return None
+        calibration = self.head_.metadata_.get("calibration") or {}
+        return calibration.get("thresholds")
+
     def _passes(self, probs: np.ndarray) -> np.ndarray:
-        """Boolean mask of the scores to report: min_score, or a multi-label head's tuned thresholds."""
+        """Boolean mask of the scores to report.
+
+        Calibrated heads (or any backend given min_confidence) assign at most one motivator: the top
+        label, when it scores at least its threshold. Otherwise: min_score, or a multi-label head's
+        tuned thresholds (the behaviour of heads trained before calibration existed).
+        """
+        calibrated = self.calibrated_thresholds
+        if self.min_confidence is not None or calibrated is not None:
+            labels = self.labels
+            if self.min_confidence is not None:
+                thresholds = np.full(len(labels), self.min_confidence, dtype=np.float32)
+            else:
+                thresholds = np.array([calibrated.get(label, 1.01) for label in labels], dtype=np.float32)
+            top = np.zeros_like(probs, dtype=bool)
+            if len(probs):
+                top[np.arange(len(probs)), probs.argmax(1)] = True
+            return top & (probs >= np.maximum(thresholds[None, :], self.min_score))
         if self.backend == "head" and self.head_ is not None and self.head_.multi_label:
             thresholds = self.head_.thresholds_
             if thresholds is not None:
@@ -274,19 +305,22 @@ class MotivatorClassifier:
         return self._rows_from_probs(self.predict_proba(embeddings, texts))
 
     def predict_records(self, embeddings: np.ndarray | None, texts: list[str] | None = None) -> list[dict]:
-        """Per row: {"motivator": top label (may be "none"), "motivator_score": its score,
+        """Per row: {"motivator": the assigned motivator, or "none" when no label passes,
+        "motivator_score": the assigned label's score (for "none": the top label's score),
         "motivators": the `predict` labels as "label:score;label:score"}."""
         probs = self.predict_proba(embeddings, texts)
-        labels = self.labels
         kept = self._rows_from_probs(probs)
         records = []
         for row, chosen in zip(probs, kept, strict=True):
-            top = int(np.argmax(row))  # argmax takes the first index on ties: deterministic
+            if chosen:
+                label, score = next(iter(chosen.items()))
+            else:
+                label, score = NONE_LABEL, round(float(row.max(initial=0.0)), 4)
             records.append(
                 {
-                    "motivator": labels[top],
-                    "motivator_score": round(float(row[top]), 4),
-                    "motivators": ";".join(f"{label}:{score:.4f}" for label, score in chosen.items()),
+                    "motivator": label,
+                    "motivator_score": score,
+                    "motivators": ";".join(f"{k}:{v:.4f}" for k, v in chosen.items()),
                 }
             )
         return records
@@ -305,6 +339,72 @@ class MotivatorClassifier:
 
 
 RECORD_COLUMNS = ("motivator", "motivator_score", "motivators")
+CALIBRATION_GRID = np.round(np.arange(0.20, 0.991, 0.01), 2)
+
+
+def calibrate_thresholds(
+    probs: np.ndarray,
+    truth: list[str],
+    labels: list[str],
+    *,
+    target_precision: float = 0.8,
+    min_support: int = 3,
+    grid: np.ndarray = CALIBRATION_GRID,
+) -> dict[str, float]:
+    """Per-label threshold so that a motivator assigned as the top label is right `target_precision`
+    of the time on (probs, truth): held-back or out-of-fold scores, never the data a head was fit on.
+
+    Per label: the lowest grid value at which at least `min_support` rows are assigned and their
+    precision reaches the target. A label with too little evidence for its own threshold gets the
+    pooled one (the lowest value at which all motivators together reach the target); a label whose
+    precision never reaches the target gets the pooled one or its best-precision value, whichever is
+    higher. "none" gets no threshold: it is the answer when nothing passes.
+    """
+    probs = np.asarray(probs, dtype=np.float32)
+    top = probs.argmax(1)
+    top_score = probs[np.arange(len(probs)), top]
+    truth_arr = np.asarray(truth)
+    named = [j for j, label in enumerate(labels) if label != NONE_LABEL]
+    is_named = np.isin(top, named)
+
+    def first_passing(mask: np.ndarray) -> float | None:
+        for t in grid:
+            chosen = mask & (top_score >= t)
+            n = int(chosen.sum())
+            if (
+                n >= min_support
+                and (truth_arr[chosen] == np.asarray(labels)[top[chosen]]).mean() >= target_precision
+            ):
+                return float(t)
+        return None
+
+    pooled = first_passing(is_named)
+    pooled = float(grid[-1]) if pooled is None else pooled
+    out: dict[str, float] = {}
+    for j in named:
+        own = first_passing(top == j)
+        if own is None:
+            support = int(((top == j) & (truth_arr == labels[j])).sum())
+            own = (
+                pooled
+                if support < min_support
+                else max(pooled, _best_precision(top == j, top_score, truth_arr, labels[j], grid))
+            )
+        out[labels[j]] = round(float(own), 2)
+    return out
+
+
+def _best_precision(
+    mask: np.ndarray, score: np.ndarray, truth: np.ndarray, label: str, grid: np.ndarray
+) -> float:
+    best_t, best_p = float(grid[-1]), -1.0
+    for t in grid:
+        chosen = mask & (score >= t)
+        if chosen.sum() >= 1:
+            p = float((truth[chosen] == label).mean())
+            if p > best_p:
+                best_t, best_p = float(t), p
+    return best_t
 
 
 def annotate_csv_motivators(

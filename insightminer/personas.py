@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,8 +24,9 @@ import numpy as np
 
 from insightminer.report import md_escape as _md_escape
 from insightminer.schema import Statement
+from insightminer.signals import describe, summarise_signals
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"  # 2.0: motivators / Feels are counts of confident labels (was share mixes)
 ALL_CUSTOMERS = "All customers"
 UNSPECIFIED = "Unspecified"
 
@@ -419,19 +420,6 @@ def _theme_docs(statements: list[Statement], idx: Iterable[int]) -> dict[int, se
     return docs
 
 
-def _share_counts(statements: list[Statement], idx: np.ndarray, attr: str, skip: set[str]) -> list[dict]:
-    """Share of the segment's statements carrying each label (emotion or motivator), largest first."""
-    counts: Counter[str] = Counter()
-    for i in idx:
-        for label in getattr(statements[i], attr) or {}:
-            if label not in skip:
-                counts[label] += 1
-    n = max(len(idx), 1)
-    key = "emotion" if attr == "emotions" else "motivator"
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [{key: label, "share": _round(c / n)} for label, c in ranked]
-
-
 def _top_pains(seg: _Segment, findings: dict, statements: list[Statement]) -> list[dict]:
     themes = _theme_labels(findings)
     docs = _theme_docs(statements, seg.idx)
@@ -528,7 +516,8 @@ def _build_persona(seg: _Segment, scores: dict[str, np.ndarray], findings: dict,
             "evidence": seg.pick(((i, float(scores[stage][i])) for i in members), JOURNEY_EVIDENCE),
         }
     pains = _top_pains(seg, findings, st)
-    motivators = _share_counts(st, seg.idx, "motivators", set())
+    # Counts of confident labels (insightminer.signals), shared with findings and the report.
+    signals = summarise_signals(st, seg.idx)
     return {
         "segment": seg.name,
         "interviews": n_interviews,
@@ -537,7 +526,7 @@ def _build_persona(seg: _Segment, scores: dict[str, np.ndarray], findings: dict,
         "confidence": confidence,
         "goals": facet("goal"),
         "top_pain_points": pains,
-        "motivators": motivators,
+        "motivators": signals["motivators"],
         "buying_triggers": facet("trigger"),
         "objections": facet("objection"),
         "journey_stages": journey,
@@ -547,8 +536,8 @@ def _build_persona(seg: _Segment, scores: dict[str, np.ndarray], findings: dict,
             "thinks": facet("thinks"),
             "does": facet("does"),
             "feels": {
-                "emotions": _share_counts(st, seg.idx, "emotions", {"neutral"})[:8],
-                "motivators": motivators[:5],
+                "emotions": signals["emotions"],
+                "motivators": signals["motivators"],
                 "items": feels_items,
             },
         },
@@ -692,10 +681,7 @@ def personas_markdown(personas: dict) -> str:
                 )
             lines.append("")
         if p["motivators"]:
-            mot = ", ".join(
-                f"{m['motivator'].replace('_', ' ')} {m['share']:.0%}" for m in p["motivators"][:5]
-            )
-            lines += ["### Motivators", "", mot, ""]
+            lines += ["### Motivators", "", "; ".join(describe(p["motivators"], p["statements"])), ""]
         for title, items in (
             ("Goals / jobs to be done", p["goals"]),
             ("Buying triggers", p["buying_triggers"]),
@@ -708,7 +694,7 @@ def personas_markdown(personas: dict) -> str:
         for title, items in (("Says", em["says"]), ("Thinks", em["thinks"]), ("Does", em["does"])):
             lines += [f"**{title}**", ""] + ([_md_item(i) for i in items] or ["- (no evidence)"]) + [""]
         feels = em["feels"]
-        emo = ", ".join(f"{e['emotion']} {e['share']:.0%}" for e in feels["emotions"][:5]) or "(no emotions)"
+        emo = "; ".join(describe(feels["emotions"], p["statements"]))
         lines += ["**Feels**", "", f"Emotions: {emo}", ""] + [_md_item(i) for i in feels["items"]] + [""]
         stages = ", ".join(f"{s} {v['statements']}" for s, v in p["journey_stages"].items())
         lines += ["### Journey stage signals (statements)", "", stages, ""]

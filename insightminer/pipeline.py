@@ -256,7 +256,9 @@ class Pipeline:
         from insightminer.emotions import EmotionClassifier
 
         with self._stage("emotions"):
-            classifier = EmotionClassifier(self.config.emotion_model)
+            classifier = EmotionClassifier(
+                self.config.emotion_model, min_confidence=self.config.min_confidence
+            )
             texts = [s.text for s in statements]
             vectors = self._embed_for(classifier.embedding_model, texts, embeddings)
             for statement, scores in zip(statements, classifier.predict(vectors, texts)):
@@ -268,7 +270,9 @@ class Pipeline:
 
         with self._stage("motivators"):
             classifier = MotivatorClassifier(
-                self.config.motivator_model, backend=self.config.motivator_backend
+                self.config.motivator_model,
+                backend=self.config.motivator_backend,
+                min_confidence=self.config.min_confidence,
             )
             texts = [s.text for s in statements]
             vectors = self._embed_for(classifier.embedding_model, texts, embeddings)

@@ -19,6 +19,7 @@ import numpy as np
 from insightminer.emotions import SENTIMENT_MAPPING
 from insightminer.interview_themes import ThemeInfo
 from insightminer.schema import Statement
+from insightminer.signals import summarise_signals
 
 # GoEmotions' negative sentiment group, plus confusion: a confused customer is a struggling one.
 NEGATIVE_EMOTIONS = frozenset(SENTIMENT_MAPPING["negative"]) | {"confusion"}
@@ -101,22 +102,6 @@ def _pick_evidence(
     return chosen
 
 
-def _mix(
-    members: list[int], statements: list[Statement], attr: str, top: int
-) -> tuple[dict[str, float], dict[str, int]]:
-    """Share of a theme's statements carrying each label, and the statement carrying it most strongly."""
-    counts: Counter[str] = Counter()
-    strongest: dict[str, tuple[float, int]] = {}
-    for m in members:
-        for label, score in getattr(statements[m], attr).items():
-            counts[label] += 1
-            if label not in strongest or score > strongest[label][0]:
-                strongest[label] = (score, m)
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
-    shares = {label: _r(n / len(members)) for label, n in ranked}
-    return shares, {label: strongest[label][1] for label, _ in ranked}
-
-
 def rank_findings(
     statements: list[Statement],
     embeddings: np.ndarray | None,
@@ -158,8 +143,7 @@ def rank_findings(
         share = len(docs) / max(len(all_docs), 1)
         intensity = float(np.mean([statement_intensity(statements[m]) for m in members]))
         score = WEIGHT_PREVALENCE * share + WEIGHT_INTENSITY * intensity + WEIGHT_SPREAD * spread
-        emotions, emotion_quote = _mix(members, statements, "emotions", 6)
-        motivators, motivator_quote = _mix(members, statements, "motivators", 5)
+        signals = summarise_signals(statements, members, quote=lambda s: evidence_item(s, segment_field))
         evidence = _pick_evidence(
             members, statements, embeddings, theme.representative_ids, evidence_per_finding
         )
@@ -181,14 +165,9 @@ def rank_findings(
                 "segments": by_segment,
                 "segment_spread": _r(spread),
                 "kinds": dict(sorted(Counter(statements[m].kind for m in members).items())),
-                "emotions": emotions,
-                "emotion_evidence": {
-                    k: evidence_item(statements[m], segment_field) for k, m in emotion_quote.items()
-                },
-                "motivators": motivators,
-                "motivator_evidence": {
-                    k: evidence_item(statements[m], segment_field) for k, m in motivator_quote.items()
-                },
+                # Counts of confident labels with their quotes (insightminer.signals), not share mixes.
+                "emotions": signals["emotions"],
+                "motivators": signals["motivators"],
                 "subthemes": theme.subthemes,
                 "mentioned_without_problem": {
                     "documents": len(theme.mentioned_doc_ids),

@@ -17,8 +17,10 @@ import pyarrow.parquet as pq
 
 from insightminer.csvio import csv_text
 from insightminer.schema import Statement
+from insightminer.signals import describe, label_name
 from insightminer.storage import atomic_write_bytes, atomic_write_json, atomic_write_text
 
+# 2.0: a finding's emotions / motivators are counts of confident labels with quotes (was share mixes).
 FINDINGS_SCHEMA_VERSION = "2.0"
 
 
@@ -76,10 +78,14 @@ def _finding_markdown(f: dict[str, Any], summary: dict[str, Any]) -> list[str]:
             f"{name} {v['documents']} ({v['share_of_documents']:.0%})" for name, v in f["segments"].items()
         )
         lines.append(f"- **By segment:** {segs}")
-    if f["emotions"]:
-        lines.append("- **Emotions:** " + ", ".join(f"{k} {v:.0%}" for k, v in f["emotions"].items()))
-    if f["motivators"]:
-        lines.append("- **Motivators:** " + ", ".join(f"{k} {v:.0%}" for k, v in f["motivators"].items()))
+    total = prev["mentions"]
+    for name, key in (("Emotions", "emotions"), ("Motivators", "motivators")):
+        block = f.get(key)
+        if block:
+            lines.append(f"- **{name}:** " + "; ".join(describe(block, total)))
+            for label in block["labels"][:3]:
+                for q in label["quotes"][:1]:
+                    lines.append(f'  - {label_name(label["label"])}: "{q["text"]}" — {cite(q)}')
     lines.append("- **Key phrases:** " + ", ".join(f["keywords"]))
     lines += ["", "Evidence:", ""]
     for item in f["evidence"]:
@@ -199,6 +205,15 @@ FINDINGS_CSV_COLUMNS = [
 ]
 
 
+def _signal_cell(block: dict[str, Any] | None) -> str:
+    """'label=statements/interviews; ...' for the CSV, or the block's note."""
+    if not block:
+        return ""
+    if block.get("note"):
+        return str(block["note"])
+    return "; ".join(f"{r['label']}={r['statements']}/{r['interviews']}" for r in block["labels"])
+
+
 def findings_csv(findings: dict[str, Any]) -> str:
     """findings.csv; quoted text that looks like a spreadsheet formula is neutralised (csvio.safe_cell)."""
     rows = []
@@ -216,8 +231,8 @@ def findings_csv(findings: dict[str, Any]) -> str:
                 f["prevalence"]["mentions"],
                 f["intensity"],
                 "; ".join(f"{k}={v['documents']}" for k, v in f["segments"].items()),
-                "; ".join(f"{k}={v}" for k, v in f["emotions"].items()),
-                "; ".join(f"{k}={v}" for k, v in f["motivators"].items()),
+                _signal_cell(f.get("emotions")),
+                _signal_cell(f.get("motivators")),
                 "; ".join(f["keywords"]),
                 top["text"] if top else "",
                 cite(top) if top else "",

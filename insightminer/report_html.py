@@ -13,10 +13,10 @@ from __future__ import annotations
 import html
 import json
 import math
-from collections import Counter
 from typing import Any
 
 from insightminer.schema import Statement
+from insightminer.signals import describe, summarise_signals
 
 #: Colour-blind-safe palette (Okabe & Ito), darkened where needed for contrast on white.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F7F7F", "#332288")
@@ -171,8 +171,9 @@ def svg_grouped_bars(rows: list[tuple[str, dict[str, float]]], series: list[str]
     return "".join(out)
 
 
-def svg_bars(values: list[tuple[str, float]], label: str, colour: str = ACCENT) -> str:
-    """Horizontal bars for shares (0..1), largest first as given."""
+def svg_bars(values: list[tuple[str, float]], label: str, colour: str = ACCENT, fmt=None) -> str:
+    """Horizontal bars for shares (0..1), or for counts with fmt=str, largest first as given."""
+    fmt = fmt or _pct
     if not values:
         return ""
     label_w, bar_h, width = 170, 22, 420
@@ -188,9 +189,9 @@ def svg_bars(values: list[tuple[str, float]], label: str, colour: str = ACCENT) 
         )
         out.append(
             f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{bar_h - 8}" rx="3" fill="{colour}">'
-            f"<title>{esc(name)}: {_pct(v)}</title></rect>"
+            f"<title>{esc(name)}: {esc(fmt(v))}</title></rect>"
         )
-        out.append(f'<text x="{label_w + w + 5:.1f}" y="{y + 14}" class="vl">{_pct(v)}</text>')
+        out.append(f'<text x="{label_w + w + 5:.1f}" y="{y + 14}" class="vl">{esc(fmt(v))}</text>')
     out.append("</svg>")
     return "".join(out)
 
@@ -462,22 +463,24 @@ def _charts(findings: dict, personas: dict, statements: list[Statement], positio
             f'<div class="card wide"><h3>{title}</h3><p class="muted">Share of interviews in which at least '
             f"one customer statement belongs to the theme.</p>{chart}</div>"
         )
-    n = max(len(statements), 1)
-    emo = Counter(k for s in statements for k in (s.emotions or {}) if k != "neutral")
-    mot = Counter(k for s in statements for k in (s.motivators or {}))
-    emo_rows = [(_human(k), v / n) for k, v in sorted(emo.items(), key=lambda kv: (-kv[1], kv[0]))[:10]]
-    mot_rows = [(_human(k), v / n) for k, v in sorted(mot.items(), key=lambda kv: (-kv[1], kv[0]))[:10]]
-    mix_cls = "card" if emo_rows and mot_rows else "card wide narrow-chart"
-    if emo_rows:
-        parts.append(
-            f'<div class="{mix_cls}"><h3>Emotion mix</h3><p class="muted">Share of customer statements carrying '
-            f"each emotion (neutral left out).</p>{svg_bars(emo_rows, 'Emotion mix', PALETTE[1])}</div>"
-        )
-    if mot_rows:
-        parts.append(
-            f'<div class="{mix_cls}"><h3>Motivator mix</h3><p class="muted">Share of customer statements linked to '
-            f"each emotional motivator.</p>{svg_bars(mot_rows, 'Motivator mix', PALETTE[2])}</div>"
-        )
+    if statements:
+        # Counts of confident labels only (insightminer.signals): statements below the classifiers'
+        # calibrated thresholds are neutral / no motivator and are not drawn.
+        signals = summarise_signals(statements)
+        n = len(statements)
+        for key, title, colour in (
+            ("emotions", "Emotions", PALETTE[1]),
+            ("motivators", "Motivators", PALETTE[2]),
+        ):
+            block = signals[key]
+            rows = [(_human(r["label"]), r["statements"]) for r in block["labels"][:10]]
+            what = "an emotion (Ekman group)" if key == "emotions" else "an emotional motivator"
+            body = svg_bars(rows, title, colour, fmt=str) if rows else f"<p>{esc(block['note'])}.</p>"
+            parts.append(
+                f'<div class="card"><h3>{title}</h3><p class="muted">Customer statements the model assigns '
+                f"{what} with confidence: {esc(block['with_signal'])} of {esc(n)}; the rest carry none.</p>"
+                f"{body}</div>"
+            )
     if items:
         how = (
             "positions from the theme centroids' principal components: nearby themes are related"
@@ -500,17 +503,23 @@ def _finding(f: dict, segs: list[str], total_docs: int) -> str:
         f"{esc(_human(k))} {esc(v)}"
         for k, v in sorted((f.get("kinds") or {}).items(), key=lambda kv: (-kv[1], kv[0]))
     )
-    emotions = ", ".join(
-        f"{esc(_human(k))} {_pct(v)}"
-        # neutral is left out here as in the emotion mix chart: it says nothing about how customers feel
-        for k, v in sorted(
-            ((k, v) for k, v in (f.get("emotions") or {}).items() if k != "neutral"),
-            key=lambda kv: (-kv[1], kv[0]),
-        )[:5]
+    mentions = int(prev.get("mentions", 0) or 0)
+    emotions = (
+        "; ".join(esc(line) for line in describe(f.get("emotions") or {}, mentions))
+        if f.get("emotions")
+        else ""
     )
-    motivators = ", ".join(
-        f"{esc(_human(k))} {_pct(v)}"
-        for k, v in sorted((f.get("motivators") or {}).items(), key=lambda kv: (-kv[1], kv[0]))[:4]
+    motivators = (
+        "; ".join(esc(line) for line in describe(f.get("motivators") or {}, mentions))
+        if f.get("motivators")
+        else ""
+    )
+    carriers = "".join(
+        f"<li><b>{esc(_human(r['label']))}</b>: {esc(q.get('text', ''))} "
+        f'<span class="muted">({esc(q.get("doc_id", ""))})</span></li>'
+        for key in ("emotions", "motivators")
+        for r in ((f.get(key) or {}).get("labels") or [])[:3]
+        for q in (r.get("quotes") or [])[:1]
     )
     seg_rows = ""
     for s in segs:
@@ -552,6 +561,7 @@ def _finding(f: dict, segs: list[str], total_docs: int) -> str:
 {f'<p><span class="k">Kinds</span> {kinds}</p>' if kinds else ""}
 {f'<p><span class="k">Emotions</span> {emotions}</p>' if emotions else ""}
 {f'<p><span class="k">Motivators</span> {motivators}</p>' if motivators else ""}
+{f"<details><summary>Quotes behind the emotions and motivators</summary><ul>{carriers}</ul></details>" if carriers else ""}
 {f"<details><summary>Sub-themes</summary><ul>{subthemes}</ul></details>" if subthemes else ""}
 </div></div>
 {first}{details}
@@ -617,14 +627,11 @@ def _persona(p: dict) -> str:
         f'<li>{esc(x.get("label", ""))} <span class="muted">{esc(_plural(x.get("documents", 0), "interview"))} \u00b7 {_pct(x.get("share_of_documents"))}</span></li>'
         for x in p.get("top_pain_points", [])
     )
-    mots = _chips(
-        [f"{_human(m['motivator'])} {_pct(m['share'])}" for m in p.get("motivators", [])[:6]], "chip mot"
-    )
+    n_statements = int(p.get("statements", 0) or 0)
+    mots = _chips(describe(p["motivators"], n_statements), "chip mot") if p.get("motivators") else ""
     em = p.get("empathy_map") or {}
     feels = em.get("feels") or {}
-    emo_chips = _chips(
-        [f"{_human(e['emotion'])} {_pct(e['share'])}" for e in feels.get("emotions", [])[:6]], "chip emo"
-    )
+    emo_chips = _chips(describe(feels["emotions"], n_statements), "chip emo") if feels.get("emotions") else ""
     quadrants = f"""<div class="empathy">
 <div class="quad says"><h4>Says</h4>{_item_list(em.get("says", []), seg)}</div>
 <div class="quad thinks"><h4>Thinks</h4>{_item_list(em.get("thinks", []), seg)}</div>

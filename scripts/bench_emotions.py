@@ -7,8 +7,15 @@ same run and scored with the same threshold protocol.
 
 Data: ../shared/eval/goemotions beside the repo (evaluation only, never copied into the repo).
 
+Before the GoEmotions figures, each model is scored on the held-back test split of the project's
+conversational set (data/labels/conversational_emotions.csv: B2B interview / sales-call speech), as
+`insightminer emotions` decides (calibrated models answer neutral below their thresholds): Ekman
+accuracy, and recall / precision of the anger group (annoyance, frustration, sarcasm). --models takes
+names or paths, so a copy of an older model can be scored next to today's in the same run.
+
 Usage: python scripts/bench_emotions.py [--models emotions emotions-finetuned] [--throughput-n 1000]
-                                        [--no-baseline] [--ekman-head]
+                                        [--no-baseline] [--ekman-head] [--conversational-only]
+                                        [--min-confidence X]
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from train_emotions import (  # noqa: E402
     evaluate,
     group_report,
     group_targets,
+    load_conversational,
     load_split,
     macro_f1,
     predict_sets,
@@ -118,6 +126,33 @@ def ekman_head_comparison(X_train, Y_train, X_dev, Y_dev, probs_28: np.ndarray, 
     print(f"  groups of predicted 28-way labels : {agg['from_label_sets']:.4f}")
 
 
+def conversational_report(names: list[str], min_confidence: float | None) -> None:
+    """Ekman accuracy and anger-group recall on the conversational test split, per model."""
+    rows = load_conversational(("test",))
+    texts = [r["text"] for r in rows]
+    truth = np.array([r["ekman"] for r in rows])
+    vectors = None
+    anger = truth == "anger"
+    print(
+        f"conversational test split: {len(rows)} statements ({int((truth == 'neutral').sum())} neutral, "
+        f"{int(anger.sum())} anger group)"
+    )
+    print(f"{'model':44s} {'Ekman acc':>9s} {'anger rec':>9s} {'anger prec':>10s} {'non-neutral':>11s}")
+    for name in names:
+        classifier = EmotionClassifier(name, min_confidence=min_confidence)
+        if classifier.needs_embeddings and vectors is None:
+            vectors = embed_texts(texts)
+        records = classifier.predict_records(vectors if classifier.needs_embeddings else None, texts)
+        pred = np.array([r["ekman"] for r in records])
+        said_anger = pred == "anger"
+        precision = float((anger & said_anger).sum() / max(said_anger.sum(), 1))
+        print(
+            f"{name[-44:]:44s} {float((pred == truth).mean()):9.3f} {float(said_anger[anger].mean()):9.3f} "
+            f"{precision:10.3f} {float((pred != 'neutral').mean()):11.3f}"
+        )
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -128,11 +163,16 @@ def main() -> None:
     )
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--ekman-head", action="store_true", help="also train and score a 7-way Ekman head")
+    parser.add_argument("--conversational-only", action="store_true", help="skip the GoEmotions figures")
+    parser.add_argument("--min-confidence", type=float, default=None, help="override calibrated thresholds")
     args = parser.parse_args()
 
     names = args.models or [
         n for n in ("emotions", "emotions-hybrid", "emotions-finetuned") if (models_dir() / n).is_dir()
     ]
+    conversational_report(names, args.min_confidence)
+    if args.conversational_only:
+        return
     train_texts, Y_train = load_split("train")
     dev_texts, Y_dev = load_split("dev")
     print(

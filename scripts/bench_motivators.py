@@ -6,6 +6,12 @@ training: scored on every row), plus per-class F1 and statements/second.
 
     python scripts/bench_motivators.py [--variants]
 
+The conversational section (always printed; alone with --conversational-only) scores each head in
+--models (names or paths; e.g. a copy of an older head next to today's) and the similarity baseline on
+the held-back test split of data/labels/conversational_emotions.csv, exactly as `insightminer
+motivators` decides: precision of the motivators assigned, share of no-motivator statements given one,
+recall of real motivators.
+
 --variants also cross-validates a few head settings (linear head, wider head, head + similarity
 features) so the shipped choice is backed by numbers. --setfit also cross-validates SetFit-style
 contrastive fine-tuning of the encoder (fine-tuned on each training fold only, then the same head).
@@ -15,10 +21,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
 
@@ -102,11 +111,53 @@ def setfit_cv(texts: list[str], y: np.ndarray, labels: list[str], params: dict, 
     return _single_label_scores(y, oof, labels)
 
 
+def conversational_report(embedder: Embedder, models: list[str], min_confidence: float | None) -> None:
+    """The held-back conversational test split, scored as the CLI decides, for each model."""
+    from train_emotions import load_conversational
+    from train_motivators import motivator_figures
+
+    rows = load_conversational(("test",))
+    truth = [r["motivator"] for r in rows]
+    X = embedder.encode([r["text"] for r in rows])
+    real = sum(t != "none" for t in truth)
+    print(
+        f"conversational test split: {len(rows)} statements, "
+        f"{len(rows) - real} with no motivator, {real} with one"
+    )
+    print(f"{'model':44s} {'precision':>9s} {'none->one':>9s} {'recall':>7s} {'assigned':>8s}")
+    candidates = [
+        (name, lambda n=name: MotivatorClassifier(n, min_confidence=min_confidence)) for name in models
+    ]
+    candidates.append(
+        (
+            "similarity baseline (zero-shot)",
+            lambda: MotivatorClassifier(backend="similarity", embedder=embedder),
+        )
+    )
+    for name, make in candidates:
+        records = make().predict_records(X)
+        fig = motivator_figures([r["motivator"] for r in records], truth)
+        precision = "-" if fig["precision"] is None else f"{fig['precision']:.3f}"
+        print(
+            f"{name[-44:]:44s} {precision:>9s} {fig['none_given_one']:9.3f} {fig['recall']:7.3f} "
+            f"{fig['assigned']:8d}"
+        )
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", action="store_true", help="also cross-validate other head settings")
     parser.add_argument("--setfit", type=int, default=0, metavar="EPOCHS", help="also CV SetFit-style tuning")
+    parser.add_argument(
+        "--models", nargs="+", default=["motivators"], help="heads for the conversational test"
+    )
+    parser.add_argument("--min-confidence", type=float, default=None, help="override calibrated thresholds")
+    parser.add_argument("--conversational-only", action="store_true", help="skip the label-example CV")
     args = parser.parse_args()
+    conversational_report(Embedder(), args.models, args.min_confidence)
+    if args.conversational_only:
+        return
 
     texts, row_labels = read_labelled_csv(DATA, "text", "label")
     labels = sorted({labs[0] for labs in row_labels})

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -40,7 +41,11 @@ from insightminer.emotions import (  # noqa: E402
     group_matrix,
 )
 
-DATA = REPO.parent / "shared" / "eval" / "goemotions" / "original"
+# ../shared/eval beside the repo; INSIGHTMINER_EVAL_DIR points elsewhere (e.g. from a git worktree).
+DATA = (
+    Path(os.environ.get("INSIGHTMINER_EVAL_DIR", REPO.parent / "shared" / "eval")) / "goemotions" / "original"
+)
+CONVERSATIONAL = REPO / "data" / "labels" / "conversational_emotions.csv"
 CACHE = Path.home() / ".cache" / "insightminer" / "embeddings"
 GRID = np.arange(0.02, 0.981, 0.01, dtype=np.float32)
 
@@ -60,6 +65,24 @@ def load_split(split: str, data_dir: Path = DATA) -> tuple[list[str], np.ndarray
     for i, ids in enumerate(rows):
         Y[i, ids] = 1
     return texts, Y
+
+
+def load_conversational(splits: tuple[str, ...], path: Path = CONVERSATIONAL) -> list[dict[str, str]]:
+    """Rows of the project's labelled conversational set (data/labels/README.md) in the given splits."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["split"] in splits]
+    if not rows:
+        raise SystemExit(f"no rows with split in {splits} in {path}")
+    return rows
+
+
+def conversational_targets(rows: list[dict[str, str]]) -> np.ndarray:
+    """(n, 28) one-hot matrix of the rows' single GoEmotions label."""
+    index = {label: i for i, label in enumerate(GOEMOTIONS_LABELS)}
+    Y = np.zeros((len(rows), len(GOEMOTIONS_LABELS)), dtype=np.int8)
+    for i, row in enumerate(rows):
+        Y[i, index[row["goemotions"]]] = 1
+    return Y
 
 
 def group_targets(Y: np.ndarray, mapping: dict[str, list[str]]) -> np.ndarray:
@@ -461,16 +484,39 @@ def finetune(args: argparse.Namespace) -> None:
     order = rng.permutation(len(train_texts))
     cut = int(0.95 * len(order))  # 5% of train held out to choose thresholds honestly
     fit_idx, hold_idx = np.sort(order[:cut]), np.sort(order[cut:])
-    fit_texts = [train_texts[i] for i in fit_idx]
-    Y_fit = torch.from_numpy(Y_train[fit_idx].astype(np.float32))
     hold_texts, Y_hold = [train_texts[i] for i in hold_idx], Y_train[hold_idx]
+    training_data = "GoEmotions train (95% of 43,410; 5% held out), thresholds tuned on dev (5,426)"
+    if args.goemotions_fraction < 1.0:
+        # Continued training sees a random part of GoEmotions (keeps what it learnt, at CPU cost).
+        fit_idx = np.sort(rng.permutation(fit_idx)[: int(args.goemotions_fraction * len(fit_idx))])
+    fit_texts = [train_texts[i] for i in fit_idx]
+    Y_fit_np = Y_train[fit_idx]
+    if args.conversational_oversample:
+        # B2B customer speech (the conversational set's train split), repeated so it weighs in
+        # against the Reddit comments; its val/test splits stay out of training.
+        conv = load_conversational(("train",))
+        fit_texts += [r["text"] for r in conv] * args.conversational_oversample
+        Y_fit_np = np.concatenate(
+            [Y_fit_np] + [conversational_targets(conv)] * args.conversational_oversample
+        )
+        training_data = (
+            f"{len(fit_idx):,} GoEmotions train comments + the conversational set's train split "
+            f"({len(conv)} rows x {args.conversational_oversample}); thresholds tuned on GoEmotions dev"
+        )
+    Y_fit = torch.from_numpy(Y_fit_np.astype(np.float32))
 
+    layers = args.ft_layers
+    if args.continue_from:
+        layers = json.loads((args.continue_from / "config.json").read_text())["num_hidden_layers"]
     model = FinetuneModel(
         resolve_embedding_model("all-MiniLM-L6-v2"),
         len(GOEMOTIONS_LABELS),
         seed=args.seed,
-        layers=args.ft_layers,
+        layers=layers,
     )
+    if args.continue_from:
+        load_checkpoint(model, args.continue_from)
+        print(f"continuing from {args.continue_from} ({layers} layers)", flush=True)
     start_epoch = 0
     if args.resume:
         load_checkpoint(model, args.resume)
@@ -514,6 +560,11 @@ def finetune(args: argparse.Namespace) -> None:
         for start in range(0, len(perm), bs):
             if step >= total:
                 break
+            if args.ft_max_minutes and time.time() - t0 > 60 * args.ft_max_minutes:
+                # A shared CPU can run slower than planned: stop, and save what was learnt.
+                print(f"time limit of {args.ft_max_minutes} min reached at step {step}", flush=True)
+                total = step
+                break
             idx = perm[start : start + bs]
             optimiser.zero_grad()
             loss = loss_fn(model.logits([fit_texts[i] for i in idx], args.ft_max_seq_len), Y_fit[idx])
@@ -530,6 +581,21 @@ def finetune(args: argparse.Namespace) -> None:
                     flush=True,
                 )
         # Checkpoint + evaluation each epoch (or when max-steps stops early).
+        if args.ft_skip_eval:  # --export scores the shipped model anyway
+            metrics = {
+                "epoch": epoch + 1,
+                "steps": step,
+                "training_data": training_data,
+                "continued_from": str(args.continue_from.name) if args.continue_from else None,
+                "max_seq_len": args.ft_max_seq_len,
+                "batch_size": bs,
+                "learning_rate": args.ft_lr,
+            }
+            model.save(args.ft_out, np.full(len(GOEMOTIONS_LABELS), 0.5), args.ft_max_seq_len, metrics, None)
+            print(f"saved checkpoint {args.ft_out} (epoch {epoch + 1}, step {step})", flush=True)
+            if step >= total:
+                break
+            continue
         t_eval = time.time()
         hold_probs = model.predict_proba(hold_texts, args.ft_max_seq_len)
         t_hold = tune_thresholds(hold_probs, Y_hold)
@@ -537,11 +603,19 @@ def finetune(args: argparse.Namespace) -> None:
         dev = evaluate(dev_probs, Y_dev)
         groups = group_report(dev_probs, Y_dev, dev["thresholds"])
         holdout_f1 = macro_f1(predict_sets(dev_probs, t_hold), Y_dev)
+        if args.conversational_oversample:
+            val = load_conversational(("val",))
+            val_probs = model.predict_proba([r["text"] for r in val], args.ft_max_seq_len)
+            top = group_targets(np.eye(28, dtype=np.int8)[val_probs.argmax(1)], EKMAN_MAPPING).argmax(1)
+            acc = float(np.mean([EKMAN_LABELS[g] == r["ekman"] for g, r in zip(top, val, strict=True)]))
+            print(f"conversational val: Ekman top-1 accuracy {acc:.3f} ({len(val)} rows)", flush=True)
         metrics = {
             "epoch": epoch + 1,
             "steps": step,
             **dev_figures(dev, groups, holdout_f1),
-            "training_data": "GoEmotions train (95% of 43,410; 5% held out), thresholds tuned on dev (5,426)",
+            "training_data": training_data,
+            "continued_from": str(args.continue_from.name) if args.continue_from else None,
+            "encoder_layers": layers,
             "max_seq_len": args.ft_max_seq_len,
             "batch_size": bs,
             "learning_rate": args.ft_lr,
@@ -623,17 +697,31 @@ def export_finetuned(args: argparse.Namespace) -> None:
         "encoder_layers": layers,
         "tfidf_weight": weight,
     }
+    if trained.get("continued_from"):
+        metrics["continued_from"] = trained["continued_from"]
+    if CONVERSATIONAL.is_file():
+        # The neutral gate: per-Ekman-group thresholds chosen on the conversational val split (never
+        # trained on; the test split stays for scripts/bench_emotions.py).
+        from insightminer.emotions import calibrate_ekman_thresholds
+
+        val = load_conversational(("val",))
+        val_probs = EmotionClassifier(str(out)).predict_proba(None, [r["text"] for r in val])
+        ekman_thresholds, val_acc = calibrate_ekman_thresholds(val_probs, [r["ekman"] for r in val])
+        config["ekman_thresholds"] = ekman_thresholds
+        metrics["conversational_val_ekman_accuracy"] = round(val_acc, 4)
+        metrics["conversational_val_rows"] = len(val)
+        print("Ekman gate thresholds:", ekman_thresholds, f"val accuracy {val_acc:.4f}")
     config["thresholds"] = [round(float(t), 4) for t in dev["thresholds"]]
     config["metadata"] = metrics
     atomic_write_text(head_path, dumps_json(config))
-    atomic_write_text(out / "README.md", finetuned_card(metrics))
+    atomic_write_text(out / "README.md", finetuned_card(metrics, out.name))
     for f in out.iterdir():
         f.chmod(0o644)  # save_pretrained writes 0600; shipped files are world-readable
     print(json.dumps(metrics, indent=2))
     print(f"exported {out}")
 
 
-def finetuned_card(m: dict) -> str:
+def finetuned_card(m: dict, name: str = "emotions-finetuned") -> str:
     table = card_table(
         [
             ("28-way macro-F1, thresholds tuned on dev (optimistic)", m["dev_macro_f1"]),
@@ -650,10 +738,10 @@ def finetuned_card(m: dict) -> str:
             ("Sentiment 4-way macro-F1 (groups of the predicted labels)", m["dev_sentiment_from_label_sets"]),
         ]
     )
-    return f"""# emotions-finetuned: all-MiniLM-L6-v2 fine-tuned on GoEmotions
+    return f"""# {name}: all-MiniLM-L6-v2 fine-tuned on GoEmotions
 
 The all-MiniLM-L6-v2 encoder fine-tuned end to end (mean pooling + linear layer, per-label sigmoids) for
-the 27 GoEmotions emotions + neutral. It runs its own encoder, so `EmotionClassifier("emotions-finetuned")`
+the 27 GoEmotions emotions + neutral. It runs its own encoder, so `EmotionClassifier("{name}")`
 needs the statement texts. Ekman / sentiment scores are the max probability over each group's labels.
 
 - Files: `config.json`, `model.safetensors` (encoder), tokenizer files, `head.safetensors` (linear layer),
@@ -679,9 +767,32 @@ needs the statement texts. Ekman / sentiment scores are the max probability over
 The GoEmotions test split is not available here, so there are no test figures. The paper's fine-tuned
 BERT-base reports test macro-F1 0.46 (28-way), 0.64 (Ekman), 0.69 (sentiment).
 
+{_gate_section(m)}
 ## Limits
 Reddit comments are not customer speech; rare labels (grief, pride, relief, nervousness) have low F1.
 """
+
+
+def _gate_section(m: dict) -> str:
+    if "conversational_val_ekman_accuracy" not in m:
+        return ""
+    note = (
+        "The training command is there too; the Training line above describes the model it continued from.\n"
+        if m.get("continued_from")
+        else ""
+    )
+    continued = (
+        f"Continued from `{m['continued_from']}` on {m['training_data']}.\n"
+        if m.get("continued_from")
+        else ""
+    )
+    return f"""## Neutral unless a feeling shows
+
+{continued}A statement gets an emotion only when one clears its Ekman group's threshold (`ekman_thresholds` in
+head.json), chosen on the conversational set's val split ({m["conversational_val_rows"]} rows, Ekman
+accuracy {m["conversational_val_ekman_accuracy"]}); otherwise it is `neutral`. `--min-confidence`
+replaces the thresholds with one value. Held-back test figures: docs/benchmarks/emotions.md.
+{note}"""
 
 
 def main() -> None:
@@ -715,6 +826,13 @@ def main() -> None:
     ft.add_argument("--threads", type=int, default=2)
     ft.add_argument("--resume", type=Path, default=None, help="a checkpoint folder written by --finetune")
     ft.add_argument("--ft-layers", type=int, default=None, help="keep only the bottom N encoder layers")
+    ft.add_argument("--ft-max-minutes", type=float, default=0, help="stop training after this long")
+    ft.add_argument("--ft-skip-eval", action="store_true", help="save checkpoints without scoring dev")
+    ft.add_argument("--continue-from", type=Path, default=None, help="start from this fine-tuned model")
+    ft.add_argument("--goemotions-fraction", type=float, default=1.0, help="part of GoEmotions train used")
+    ft.add_argument(
+        "--conversational-oversample", type=int, default=0, help="add the conversational train split N times"
+    )
     ft.add_argument("--export", type=Path, default=None, help="ship this --finetune checkpoint to --ft-out")
     ft.add_argument("--blend-tfidf", action="store_true", help="with --export: blend with TF-IDF + LR")
     args = parser.parse_args()

@@ -58,10 +58,16 @@ def test_taxonomy_is_complete():
 def test_shipped_head_predicts_held_out_sentences(head_classifier, held_out_vectors):
     assert sorted(head_classifier.labels) == sorted(MOTIVATORS)
     assert head_classifier.embedding_model == "all-MiniLM-L6-v2"
-    records = head_classifier.predict_records(held_out_vectors)
-    got = [r["motivator"] for r in records]
+    # The head's ranking: its top label for each sentence.
+    probs = head_classifier.predict_proba(held_out_vectors)
+    got = [head_classifier.labels[j] for j in probs.argmax(1)]
     hits = sum(g == want for g, (_, want) in zip(got, HELD_OUT, strict=True))
     assert hits >= 8, list(zip(got, [w for _, w in HELD_OUT], strict=True))  # >= 70% (8 of 11)
+    # Assigned motivators (calibrated thresholds): silent rather than wrong.
+    records = head_classifier.predict_records(held_out_vectors)
+    assigned = [(r["motivator"], want) for r, (_, want) in zip(records, HELD_OUT, strict=True)]
+    given = [(a, w) for a, w in assigned if a != "none"]
+    assert given and sum(a == w for a, w in given) / len(given) >= 0.7, assigned
 
 
 def test_predict_and_records_are_consistent(head_classifier, held_out_vectors):

@@ -89,8 +89,9 @@ def test_empathy_map_quadrants_pick_the_right_kind_of_statement(corpus):
     assert "security" in objections or "procurement" in objections
     assert any("started the search" in i["text"] for i in ent["buying_triggers"])
     feels = em["feels"]
-    assert feels["emotions"][0]["emotion"] == "annoyance"
-    assert all(e["emotion"] != "neutral" for e in feels["emotions"])
+    anger = feels["emotions"]["labels"][0]
+    assert anger["label"] == "anger" and anger["detail"] and "neutral" not in anger["detail"]
+    assert all(r["label"] != "neutral" for r in feels["emotions"]["labels"])
     # Says is diverse: no two quotes are near-duplicates.
     ids = [i["statement_id"] for i in em["says"]]
     assert len(ids) == len(set(ids)) >= 4

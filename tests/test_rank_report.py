@@ -66,8 +66,12 @@ def test_prevalence_across_interviews_beats_raw_mentions():
     assert len({e["doc_id"] for e in top["evidence"]}) == len(top["evidence"]) == 5
     ids = {s.statement_id for s in statements}
     assert all(e["statement_id"] in ids for e in top["evidence"])
-    assert top["emotions"] == {"annoyance": 1.0}
-    assert top["emotion_evidence"]["annoyance"]["statement_id"] in ids
+    # Emotions are counts of confident labels (Ekman group, with the labels behind it) and their quotes.
+    anger = top["emotions"]["labels"][0]
+    assert top["emotions"]["note"] is None and top["emotions"]["with_signal"] == 5
+    assert (anger["label"], anger["statements"], anger["interviews"]) == ("anger", 5, 5)
+    assert anger["detail"] == {"annoyance": 5} and anger["quotes"][0]["statement_id"] in ids
+    assert top["motivators"] == {"with_signal": 0, "labels": [], "note": "too little motivator signal"}
 
 
 def _findings_doc(statements):
@@ -103,6 +107,9 @@ def test_writers_round_trip(tmp_path):
     )
     md = findings_markdown(findings)
     assert "## 1. sync | duplicates" in md and "3 of 3 interviews" in md
+    assert "- **Emotions:** anger — 3 of 3 statements (3 interviews)" in md
+    assert "- **Motivators:** too little motivator signal" in md
+    assert rows[0]["emotions"] == "anger=3/3" and rows[0]["motivators"] == "too little motivator signal"
 
     write_parquet(tmp_path / "segments.parquet", statements_table(statements))
     table = pq.read_table(tmp_path / "segments.parquet")
