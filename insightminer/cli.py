@@ -24,6 +24,14 @@ EMBEDDING_MODEL = Annotated[
     str, typer.Option(help="Sentence-transformers model: the bundled default, a Hugging Face id or a path.")
 ]
 
+EMBEDDING_BACKEND = Annotated[
+    str,
+    typer.Option(
+        help="Inference backend of the sentence encoders: auto (fastest faithful one installed: "
+        "OpenVINO fp32 on x86 CPUs, torch on CUDA) | torch | openvino | onnx. All match torch within 1e-5."
+    ),
+]
+
 
 class CliError(Exception):
     """A failure with a message for the user (no traceback)."""
@@ -75,6 +83,7 @@ def run(
         str, typer.Option(help="Metadata field that defines customer segments.")
     ] = "segment",
     embedding_model: EMBEDDING_MODEL = "all-MiniLM-L6-v2",
+    embedding_backend: EMBEDDING_BACKEND = "auto",
     emotion_model: Annotated[
         str,
         typer.Option(
@@ -119,6 +128,7 @@ def run(
 
     config = Config(
         embedding_model=embedding_model,
+        embedding_backend=embedding_backend,
         emotion_model=emotion_model,
         motivator_model=motivator_model,
         motivator_backend=motivator_backend,
@@ -253,6 +263,7 @@ def themes(
     min_theme_size: Annotated[int, typer.Option(help="Smallest theme.")] = 3,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     embedding_model: EMBEDDING_MODEL = "all-MiniLM-L6-v2",
+    embedding_backend: EMBEDDING_BACKEND = "auto",
     cache_dir: Annotated[Path | None, typer.Option(help="Embedding cache folder.")] = None,
 ) -> None:
     """Cluster the rows of any CSV into themes: DIR/assignments.csv (row, theme_id) and DIR/themes.json."""
@@ -260,7 +271,11 @@ def themes(
     from insightminer.embed import Embedder
     from insightminer.themes import ThemeModel, cluster_csv
 
-    embedder = Embedder(embedding_model, cache_dir=(cache_dir or default_cache_dir()) / "embeddings")
+    embedder = Embedder(
+        embedding_model,
+        cache_dir=(cache_dir or default_cache_dir()) / "embeddings",
+        backend=embedding_backend,
+    )
     statement_filter = None
     if not all_statements:
         from insightminer.detect import StatementKindDetector
@@ -294,17 +309,22 @@ def emotions(
     model: Annotated[
         str,
         typer.Option(
-            help="Emotion model name (models/) or path; emotions-finetuned is the most accurate, "
-            "emotions-hybrid (default) matches what `insightminer run` uses by default."
+            help="Emotion model name (models/) or path; emotions-finetuned (default) is the most "
+            "accurate (held-out GoEmotions macro-F1 0.513 vs 0.452 for emotions-hybrid)."
         ),
-    ] = "emotions-hybrid",
+    ] = "emotions-finetuned",
+    embedding_backend: EMBEDDING_BACKEND = "auto",
 ) -> None:
     """Add emotion columns (emotion, emotion_score, emotions, ekman, sentiment) to every row of a CSV."""
     from insightminer.emotions import EmotionClassifier, annotate_csv_emotions
 
-    classifier = EmotionClassifier(model)
+    classifier = EmotionClassifier(model, backend=embedding_backend)
     rows = annotate_csv_emotions(
-        input_csv, text_column, out, _embedder_for(classifier.embedding_model), classifier
+        input_csv,
+        text_column,
+        out,
+        _embedder_for(classifier.embedding_model, embedding_backend),
+        classifier,
     )
     console.print(f"{rows} rows -> {out}")
 
@@ -318,13 +338,18 @@ def motivators(
     backend: Annotated[str, typer.Option(help="head | similarity | nli")] = "head",
     nli_model: Annotated[str | None, typer.Option(help="NLI model id or path for --backend nli.")] = None,
     min_score: Annotated[float, typer.Option(help="Lowest score that counts as a motivator.")] = 0.25,
+    embedding_backend: EMBEDDING_BACKEND = "auto",
 ) -> None:
     """Add motivator columns (motivator, motivator_score, motivators) to every row of a CSV."""
     from insightminer.motivators import MotivatorClassifier, annotate_csv_motivators
 
     classifier = MotivatorClassifier(model, backend=backend, nli_model=nli_model, min_score=min_score)
     rows = annotate_csv_motivators(
-        input_csv, text_column, out, _embedder_for(classifier.embedding_model), classifier
+        input_csv,
+        text_column,
+        out,
+        _embedder_for(classifier.embedding_model, embedding_backend),
+        classifier,
     )
     console.print(f"{rows} rows -> {out}")
 
@@ -422,11 +447,11 @@ def models() -> None:
     Console().print(table)
 
 
-def _embedder_for(model: str):
+def _embedder_for(model: str, backend: str = "auto"):
     from insightminer.config import default_cache_dir
     from insightminer.embed import Embedder
 
-    return Embedder(model, cache_dir=default_cache_dir() / "embeddings")
+    return Embedder(model, cache_dir=default_cache_dir() / "embeddings", backend=backend)
 
 
 def main() -> None:

@@ -107,6 +107,7 @@ class Pipeline:
                 batch_size=self.config.batch_size,
                 device=device,
                 encoder=encoder,
+                backend=self.config.embedding_backend,
             )
         return self._embedders[name]
 
@@ -219,7 +220,11 @@ class Pipeline:
         from insightminer.emotions import EmotionClassifier
 
         with self._stage("emotions"):
-            classifier = EmotionClassifier(self.config.emotion_model)
+            classifier = EmotionClassifier(
+                self.config.emotion_model,
+                backend=self.config.embedding_backend,
+                device=_torch_device(self.config.device),
+            )
             texts = [s.text for s in statements]
             vectors = self._embed_for(classifier.embedding_model, texts, embeddings)
             for statement, scores in zip(statements, classifier.predict(vectors, texts)):
