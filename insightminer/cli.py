@@ -276,6 +276,7 @@ def themes(
         cache_dir=(cache_dir or default_cache_dir()) / "embeddings",
         backend=embedding_backend,
     )
+    embedder.progress = True
     statement_filter = None
     if not all_statements:
         from insightminer.detect import StatementKindDetector
@@ -319,13 +320,10 @@ def emotions(
     from insightminer.emotions import EmotionClassifier, annotate_csv_emotions
 
     classifier = EmotionClassifier(model, backend=embedding_backend)
-    rows = annotate_csv_emotions(
-        input_csv,
-        text_column,
-        out,
-        _embedder_for(classifier.embedding_model, embedding_backend),
-        classifier,
-    )
+    classifier.progress = True
+    embedder = _embedder_for(classifier.embedding_model, embedding_backend)
+    embedder.progress = True
+    rows = annotate_csv_emotions(input_csv, text_column, out, embedder, classifier)
     console.print(f"{rows} rows -> {out}")
 
 

@@ -122,6 +122,7 @@ class Embedder:
         self.cache = EmbeddingCache(Path(cache_dir) / _model_key(model)) if cache_dir else None
         self._model = None
         self.encoded_count = 0  # texts actually run through the model (not from cache)
+        self.progress = False  # a progress bar (stderr) when encode() is not told otherwise
 
     @property
     def model(self):
@@ -146,8 +147,10 @@ class Embedder:
         self.encoded_count += len(texts)
         return vectors
 
-    def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+    def encode(self, texts: list[str], show_progress: bool | None = None) -> np.ndarray:
         """Embed texts in order; cached texts are read back, only new ones go through the model."""
+        if show_progress is None:
+            show_progress = self.progress
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         if self.cache is None:

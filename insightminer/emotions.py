@@ -180,13 +180,18 @@ class _FinetunedEncoder:
     def backend_(self) -> str:
         return self.encoder.backend_
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+    def predict_proba(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
         from insightminer.encoders import length_sorted_batches, mean_pool
 
         texts = list(texts)
         out = np.zeros((len(texts), len(self.bias)), dtype=np.float32)
         # Batches of similar length waste little on padding (as sentence-transformers does).
-        for rows in length_sorted_batches(texts, self.batch_size):
+        batches = length_sorted_batches(texts, self.batch_size)
+        if show_progress:
+            from tqdm.auto import tqdm
+
+            batches = tqdm(batches, desc="Emotions", unit="batch")
+        for rows in batches:
             batch = self.encoder.tokenize([texts[i] for i in rows])
             pooled = mean_pool(self.encoder(batch), batch["attention_mask"])
             logits = pooled @ self.weight.T + self.bias
@@ -246,6 +251,7 @@ class EmotionClassifier:
         self.embedding_model: str = config.get("embedding_model", "all-MiniLM-L6-v2")
         self.thresholds_ = np.asarray(config["thresholds"], dtype=np.float32)
         self.metadata_: dict[str, Any] = config.get("metadata", {})
+        self.progress = False  # a progress bar (stderr) while a fine-tuned encoder runs
         if self.kind_ == FINETUNED_KIND:
             self._finetuned: _FinetunedEncoder | None = _FinetunedEncoder(folder, config, backend, device)
             self._head = None
@@ -273,7 +279,7 @@ class EmotionClassifier:
                 raise ValueError(f"the emotion model {self.model!r} is a fine-tuned encoder: pass texts=")
             if len(texts) == 0:
                 return np.zeros((0, len(GOEMOTIONS_LABELS)), dtype=np.float32)
-            return self._blend(self._finetuned.predict_proba(texts), texts)
+            return self._blend(self._finetuned.predict_proba(texts, self.progress), texts)
         if embeddings is None:
             raise ValueError("embeddings are required for an embedding-head emotion model")
         embeddings = np.asarray(embeddings, dtype=np.float32)
