@@ -52,8 +52,8 @@ assert e.model.backend_ == sys.argv[1], e.model.backend_
 """
 
 
-def load_texts(n: int) -> list[str]:
-    src = EVAL / "banking77" / "train.csv"
+def load_texts(n: int, eval_dir: Path) -> list[str]:
+    src = eval_dir / "banking77" / "train.csv"
     if not src.is_file():
         sys.exit(f"benchmark data not found: {src}")
     with src.open(encoding="utf-8") as handle:
@@ -127,11 +127,12 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--texts", type=int, default=4000)
+    parser.add_argument("--eval-dir", type=Path, default=EVAL, help="the shared eval folder")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--invariance-texts", type=int, default=500, help="texts encoded one at a time")
     args = parser.parse_args()
 
-    texts = load_texts(args.texts)
+    texts = load_texts(args.texts, args.eval_dir)
     work = Path(tempfile.mkdtemp(prefix="im-backends-"))
     csv_path = work / "queries.csv"
     with csv_path.open("w", encoding="utf-8", newline="") as handle:

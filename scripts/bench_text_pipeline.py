@@ -33,8 +33,8 @@ REPO = Path(__file__).resolve().parents[1]
 EVAL = REPO.parent / "shared" / "eval"
 
 
-def write_earnings21(folder: Path, max_docs: int) -> int:
-    turns_dir = EVAL / "earnings21" / "turns"
+def write_earnings21(folder: Path, max_docs: int, eval_dir: Path = EVAL) -> int:
+    turns_dir = eval_dir / "earnings21" / "turns"
     if not turns_dir.is_dir():
         sys.exit(f"Earnings-21 turns not found at {turns_dir}: use --source fixtures")
     files = sorted(turns_dir.glob("*.jsonl"))[:max_docs]
@@ -68,6 +68,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--emotion-model", default=None, help="models/ name (default: the Config default)")
     parser.add_argument("--embedding-backend", default="auto", help="auto | torch | openvino | onnx")
+    parser.add_argument("--eval-dir", type=Path, default=EVAL, help="the shared eval folder")
     args = parser.parse_args()
 
     # Start-up of a fresh process, before this one imports anything heavy.
@@ -87,7 +88,7 @@ def main() -> None:
     inputs = work / "inputs"
     inputs.mkdir()
     n_docs = (
-        write_earnings21(inputs, args.docs)
+        write_earnings21(inputs, args.docs, args.eval_dir)
         if args.source == "earnings21"
         else write_fixtures(inputs, args.copies)
     )
