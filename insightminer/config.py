@@ -22,7 +22,8 @@ class Config:
     embedding_model: str = "all-MiniLM-L6-v2"
     statement_model: str = "statement-kind"
     # MiniLM head + TF-IDF blend: reuses the run's embeddings. "emotions-finetuned" is more accurate
-    # (dev macro-F1 0.551 vs 0.507, Ekman 0.643 vs 0.589) but runs a second encoder over every statement.
+    # (dev macro-F1 0.551 vs 0.507, Ekman 0.643 vs 0.589) but runs a second encoder over every statement:
+    # +82% on a cold Earnings-21 run even on OpenVINO (docs/benchmarks/backends.md), so not the default.
     emotion_model: str = "emotions-hybrid"
     motivator_model: str = "motivators"
     motivator_backend: str = "head"  # head | similarity | nli
