@@ -141,3 +141,11 @@ def test_export_is_built_once_into_the_cache(monkeypatch, tmp_path):
     assert second.backend_ == "openvino"
     assert (exports[0] / "model.bin").stat().st_mtime_ns == stamp  # reused, not exported again
     assert not [p for p in (tmp_path / "encoders").iterdir() if p.name.startswith(".")]  # no leftovers
+
+
+def test_backend_is_an_execution_detail_not_part_of_the_findings_config():
+    from insightminer.config import Config
+
+    config = Config()
+    assert config.embedding_backend == "auto"
+    assert "embedding_backend" not in config.findings_relevant()
