@@ -34,6 +34,10 @@ class Config:
     asr_model: str = "tiny.en"
     asr_backend: str = "faster-whisper"  # faster-whisper | transformers
     device: str = "cpu"  # cpu | cuda | auto
+    # Inference backend of every transformer encoder (embeddings, fine-tuned classifiers): torch |
+    # openvino | onnx | auto (fastest faithful one installed; insightminer.encoders). Results match
+    # torch within 1e-5, so it is an execution detail, not part of what decides findings.
+    embedding_backend: str = "auto"
     compute_type: str = "default"
 
     # ingest
@@ -93,6 +97,7 @@ class Config:
             "cache_dir",
             "progress",
             "device",
+            "embedding_backend",
             "compute_type",
             "executor",
             "ray_address",

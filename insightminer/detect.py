@@ -84,7 +84,15 @@ class StatementKindDetector:
         Apply the text cues stored with the model (default True). False gives the model alone.
     """
 
-    def __init__(self, model: str = DEFAULT_DETECTOR_MODEL, use_cues: bool = True):
+    def __init__(
+        self,
+        model: str = DEFAULT_DETECTOR_MODEL,
+        use_cues: bool = True,
+        backend: str = "auto",
+        device: str = "cpu",
+    ):
+        self.backend = backend  # inference backend of a fine-tuned encoder (insightminer.encoders)
+        self.device = device
         self.model = model
         self.use_cues = use_cues
         self.head_: EmbeddingClassifier | None = None
@@ -113,7 +121,8 @@ class StatementKindDetector:
                 f"The model at {path} is multi-label; the statement-kind detector needs one label."
             )
         if config.get("kind") == FINETUNED_KIND:
-            self.encoder_, self.head_ = _FinetunedEncoder(path, config), None
+            self.encoder_ = _FinetunedEncoder(path, config, backend=self.backend, device=self.device)
+            self.head_ = None
             metadata = config.get("metadata", {})
             self.embedding_model_ = config.get("embedding_model", "all-MiniLM-L6-v2")
         else:

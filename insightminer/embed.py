@@ -162,6 +162,7 @@ class Embedder:
         batch_size: int = 64,
         device: str = "cpu",
         encoder: Callable[[list[str]], np.ndarray] | None = None,
+        backend: str = "auto",
     ):
         self.model_name = model
         # An outside encoder (e.g. Ray actors running this same model) replaces the local model;
@@ -169,39 +170,42 @@ class Embedder:
         self.encoder = encoder
         self.batch_size = batch_size
         self.device = device
+        # torch | openvino | onnx | auto (insightminer.encoders): faithful to torch within 1e-5, so
+        # the cache does not need to know which backend wrote a vector.
+        self.backend = backend
         self.cache = EmbeddingCache(Path(cache_dir) / _model_key(model)) if cache_dir else None
         self._model = None
         self.cache_chunk = 2048  # texts per cache shard written during a long encode
         self.encoded_count = 0  # texts actually run through the model (not from cache)
+        self.progress = False  # a progress bar (stderr) when encode() is not told otherwise
 
     @property
     def model(self):
+        """The loaded SentenceEncoder (its ``backend_`` says which backend runs it)."""
         if self._model is None:
-            from sentence_transformers import SentenceTransformer
+            from insightminer.encoders import SentenceEncoder
 
-            self._model = SentenceTransformer(resolve_embedding_model(self.model_name), device=self.device)
+            self._model = SentenceEncoder(
+                resolve_embedding_model(self.model_name), backend=self.backend, device=self.device
+            )
         return self._model
 
     @property
     def dimension(self) -> int:
-        return int(self.model.get_sentence_embedding_dimension())
+        return self.model.dimension
 
     def _encode(self, texts: list[str], show_progress: bool) -> np.ndarray:
         if self.encoder is not None:
             self.encoded_count += len(texts)
             return np.asarray(self.encoder(texts), dtype=np.float32)
-        vectors = self.model.encode(
-            texts,
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=show_progress,
-        )
+        vectors = self.model.encode(texts, batch_size=self.batch_size, show_progress=show_progress)
         self.encoded_count += len(texts)
-        return np.asarray(vectors, dtype=np.float32)
+        return vectors
 
-    def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+    def encode(self, texts: list[str], show_progress: bool | None = None) -> np.ndarray:
         """Embed texts in order; cached texts are read back, only new ones go through the model."""
+        if show_progress is None:
+            show_progress = self.progress
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         if self.cache is None:

@@ -156,17 +156,19 @@ _SENTIMENT_OF = _label_to_group(SENTIMENT_MAPPING)
 class _FinetunedEncoder:
     """Fine-tuned MiniLM + mean pooling + linear layer, loaded from safetensors (no pickle).
 
+    The encoder runs through insightminer.encoders (torch, or a faithful OpenVINO / ONNX export of
+    the same weights); pooling and the linear layer are a few numpy lines. Weights may be stored in
+    float16 (half the size on disk); they are computed in float32. (Dynamic int8 quantization was
+    measured and rejected: its per-batch activation scale made a statement's top emotion depend on
+    which statements shared its batch, for 2-8% of them.)
     ``head.json`` ``activation`` picks per-label sigmoids (multi-label, the default) or a softmax over
     the labels (single-label models such as ``statement-kind-finetuned``).
-    Weights may be stored in float16 (half the size on disk); they are computed in float32. (Dynamic
-    int8 quantization was measured and rejected: its per-batch activation scale made a statement's
-    top emotion depend on which statements shared its batch, for 2-8% of them.)
     """
 
-    def __init__(self, folder: Path, config: dict[str, Any]):
-        import torch
-        from safetensors.torch import load_file
-        from transformers import AutoModel, AutoTokenizer
+    def __init__(self, folder: Path, config: dict[str, Any], backend: str = "auto", device: str = "cpu"):
+        from safetensors.numpy import load_file
+
+        from insightminer.encoders import TokenEncoder
 
         self.folder = folder
         self.max_seq_len = int(config.get("max_seq_len", 64))
@@ -174,43 +176,35 @@ class _FinetunedEncoder:
         self.activation = str(config.get("activation", "sigmoid"))
         if self.activation not in ("sigmoid", "softmax"):
             raise ValueError(f"{folder}/head.json: unknown activation {self.activation!r}")
-        self.tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
-        self.encoder = AutoModel.from_pretrained(
-            str(folder),
-            local_files_only=True,
-            use_safetensors=True,
-            dtype=torch.float32,
-            add_pooling_layer=False,
-        )
-        self.encoder.eval()
+        self.encoder = TokenEncoder(folder, backend=backend, device=device, max_length=self.max_seq_len)
         state = load_file(str(folder / "head.safetensors"))
-        self.linear = torch.nn.Linear(state["weight"].shape[1], state["weight"].shape[0])
-        self.linear.load_state_dict({k: v.float() for k, v in state.items()})
-        self.linear.eval()
+        self.weight = state["weight"].astype(np.float32)  # (labels, hidden)
+        self.bias = state["bias"].astype(np.float32)
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        import torch
+    @property
+    def backend_(self) -> str:
+        return self.encoder.backend_
+
+    def predict_proba(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
+        from insightminer.encoders import length_sorted_batches, mean_pool
 
         texts = list(texts)
+        out = np.zeros((len(texts), len(self.bias)), dtype=np.float32)
         # Batches of similar length waste little on padding (as sentence-transformers does).
-        order = sorted(range(len(texts)), key=lambda i: (-len(texts[i]), i))
-        out = np.zeros((len(texts), self.linear.out_features), dtype=np.float32)
-        with torch.inference_mode():
-            for start in range(0, len(order), self.batch_size):
-                rows = order[start : start + self.batch_size]
-                batch = self.tokenizer(
-                    [texts[i] for i in rows],
-                    padding=True,
-                    truncation=True,
-                    max_length=self.max_seq_len,
-                    return_tensors="pt",
-                )
-                hidden = self.encoder(**batch).last_hidden_state
-                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-                logits = self.linear(pooled)
-                act = torch.softmax(logits, -1) if self.activation == "softmax" else torch.sigmoid(logits)
-                out[rows] = act.numpy()
+        batches = length_sorted_batches(texts, self.batch_size)
+        if show_progress:
+            from tqdm.auto import tqdm
+
+            batches = tqdm(batches, desc="Emotions", unit="batch")
+        for rows in batches:
+            batch = self.encoder.tokenize([texts[i] for i in rows])
+            pooled = mean_pool(self.encoder(batch), batch["attention_mask"])
+            logits = pooled @ self.weight.T + self.bias
+            if self.activation == "softmax":
+                z = np.exp(logits - logits.max(1, keepdims=True))
+                out[rows] = z / z.sum(1, keepdims=True)
+            else:
+                out[rows] = 1.0 / (1.0 + np.exp(-logits))
         return out
 
 
@@ -245,10 +239,17 @@ class EmotionClassifier:
     """GoEmotions labels per statement (multi-label, with scores), plus Ekman and sentiment groups.
 
     ``model`` is a folder name under ``models/`` ("emotions", "emotions-hybrid", "emotions-finetuned")
-    or a path. Check ``needs_texts`` / ``needs_embeddings`` to know what to pass.
+    or a path. Check ``needs_texts`` / ``needs_embeddings`` to know what to pass. ``backend`` (torch |
+    openvino | onnx | auto) runs a fine-tuned model's own encoder (see insightminer.encoders).
     """
 
-    def __init__(self, model: str = "emotions", min_confidence: float | None = None):
+    def __init__(
+        self,
+        model: str = "emotions",
+        min_confidence: float | None = None,
+        backend: str = "auto",
+        device: str = "cpu",
+    ):
         if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
             raise ValueError(f"min_confidence must be between 0 and 1, got {min_confidence}")
         self.model = model
@@ -270,8 +271,9 @@ class EmotionClassifier:
         self.metadata_: dict[str, Any] = config.get("metadata", {})
         # Ekman group -> threshold calibrated on held-back conversational data (None: not calibrated).
         self.ekman_thresholds_: dict[str, float] | None = config.get("ekman_thresholds")
+        self.progress = False  # a progress bar (stderr) while a fine-tuned encoder runs
         if self.kind_ == FINETUNED_KIND:
-            self._finetuned: _FinetunedEncoder | None = _FinetunedEncoder(folder, config)
+            self._finetuned: _FinetunedEncoder | None = _FinetunedEncoder(folder, config, backend, device)
             self._head = None
         else:
             from insightminer.heads import EmbeddingClassifier
@@ -297,7 +299,7 @@ class EmotionClassifier:
                 raise ValueError(f"the emotion model {self.model!r} is a fine-tuned encoder: pass texts=")
             if len(texts) == 0:
                 return np.zeros((0, len(GOEMOTIONS_LABELS)), dtype=np.float32)
-            return self._blend(self._finetuned.predict_proba(texts), texts)
+            return self._blend(self._finetuned.predict_proba(texts, self.progress), texts)
         if embeddings is None:
             raise ValueError("embeddings are required for an embedding-head emotion model")
         embeddings = np.asarray(embeddings, dtype=np.float32)

@@ -137,6 +137,7 @@ class Pipeline:
                 batch_size=self.config.batch_size,
                 device=device,
                 encoder=encoder,
+                backend=self.config.embedding_backend,
             )
         return self._embedders[name]
 
@@ -244,7 +245,11 @@ class Pipeline:
         from insightminer.detect import StatementKindDetector
 
         with self._stage("detect"):
-            detector = StatementKindDetector(self.config.statement_model)
+            detector = StatementKindDetector(
+                self.config.statement_model,
+                backend=self.config.embedding_backend,
+                device=_torch_device(self.config.device),
+            )
             texts = [s.text for s in statements]
             vectors = self._embed_for(detector.embedding_model, texts, embeddings)
             for statement, (kind, score) in zip(statements, detector.predict(vectors, texts)):
@@ -257,7 +262,10 @@ class Pipeline:
 
         with self._stage("emotions"):
             classifier = EmotionClassifier(
-                self.config.emotion_model, min_confidence=self.config.min_confidence
+                self.config.emotion_model,
+                min_confidence=self.config.min_confidence,
+                backend=self.config.embedding_backend,
+                device=_torch_device(self.config.device),
             )
             texts = [s.text for s in statements]
             vectors = self._embed_for(classifier.embedding_model, texts, embeddings)

@@ -1,0 +1,470 @@
+"""The one place where a transformer encoder is built and run, on a chosen inference backend.
+
+Every sentence encoder the project runs (the embedding model, fine-tuned classifier encoders) goes
+through :class:`TokenEncoder`: texts -> token ids -> last hidden state. Backends:
+
+- ``torch``: the Hugging Face model in PyTorch (the reference).
+- ``openvino``: OpenVINO in fp32. ``INFERENCE_PRECISION_HINT`` is set to ``f32``: without it OpenVINO
+  silently runs in bfloat16 on CPUs that support it, which is not faithful.
+- ``onnx``: ONNX Runtime (CPU) in fp32.
+- ``auto``: the fastest faithful backend installed: torch on CUDA; OpenVINO on x86 CPUs; else torch.
+
+OpenVINO / ONNX models are exported once from the local PyTorch weights into the cache, in a folder
+keyed by the weights' sha256 and the runtime's version; nothing is downloaded. A failed export or
+load falls back to torch with a one-line notice. int8 is not offered: measured, it changed a
+statement's nearest neighbours and depended on the batch (see docs/benchmarks/backends.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import logging
+import os
+import platform
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+logger = logging.getLogger("insightminer")
+
+BACKENDS = ("auto", "torch", "openvino", "onnx")
+_RUNTIME_MODULE = {"openvino": "openvino", "onnx": "onnxruntime"}
+EXPORT_FORMAT = 1  # bump when the export code changes what it writes
+
+
+def runtime_version(backend: str) -> str | None:
+    """The installed runtime's version for a backend, or None when its package is absent."""
+    if backend == "torch":
+        try:
+            return importlib.import_module("torch").__version__
+        except ImportError:
+            return None
+    try:
+        module = importlib.import_module(_RUNTIME_MODULE[backend])
+    except ImportError:
+        return None
+    return str(getattr(module, "__version__", "unknown"))
+
+
+def _x86() -> bool:
+    return platform.machine().lower() in {"x86_64", "amd64", "i686", "x86"}
+
+
+def resolve_backend(backend: str = "auto", device: str = "cpu") -> str:
+    """The backend that `backend` means on this machine (`auto` resolved; others checked)."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown embedding backend {backend!r}: use one of {', '.join(BACKENDS)}")
+    if backend != "auto":
+        return backend
+    if str(device).startswith("cuda"):
+        return "torch"
+    # Measured faithful and fastest on x86 CPUs (docs/benchmarks/backends.md); elsewhere unmeasured.
+    if _x86() and runtime_version("openvino") is not None:
+        return "openvino"
+    return "torch"
+
+
+def file_fingerprint(folder: Path) -> str:
+    """sha256 of a model folder's config and weights, memoised by file size and mtime.
+
+    Hashing 90 MB of weights on every start would cost more than it saves, so the digest is kept in
+    a small JSON beside the exports and reused while the files' sizes and mtimes are unchanged.
+    """
+    from insightminer.storage import file_sha256
+
+    files = sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and (p.suffix in {".safetensors", ".bin"} or p.name == "config.json")
+    )
+    stat_key = hashlib.sha256(
+        json.dumps([[str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns] for p in files]).encode()
+    ).hexdigest()
+    memo = _exports_root() / "fingerprints" / f"{stat_key}.json"
+    if memo.is_file():
+        try:
+            return json.loads(memo.read_text(encoding="utf-8"))["sha256"]
+        except (ValueError, KeyError, OSError):
+            pass
+    digest = hashlib.sha256()
+    for p in files:
+        digest.update(p.name.encode())
+        digest.update(file_sha256(p).encode())
+    value = digest.hexdigest()
+    try:
+        from insightminer.storage import atomic_write_text
+
+        atomic_write_text(memo, json.dumps({"sha256": value}))
+    except OSError:
+        pass  # a read-only cache only costs the hashing next time
+    return value
+
+
+def _exports_root() -> Path:
+    """Exported models live in <cache dir>/encoders ($INSIGHTMINER_CACHE_DIR moves it)."""
+    from insightminer.config import default_cache_dir
+
+    return default_cache_dir() / "encoders"
+
+
+class _Tokenizer:
+    """The model's fast tokenizer (tokenizer.json, via the `tokenizers` library): no transformers import.
+
+    Truncation and padding are set here, as sentence-transformers sets them (longest in the batch,
+    at most `max_length` tokens), whatever tokenizer.json itself says.
+    """
+
+    def __init__(self, folder: Path, max_length: int, do_lower_case: bool = False):
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        config_path = folder / "tokenizer_config.json"
+        config = json.loads(config_path.read_text(encoding="utf-8")) if config_path.is_file() else {}
+        pad_token = config.get("pad_token") or "[PAD]"
+        if isinstance(pad_token, dict):
+            pad_token = pad_token.get("content", "[PAD]")
+        pad_id = self.tokenizer.token_to_id(pad_token)
+        if pad_id is None:
+            raise ValueError(f"{folder}: pad token {pad_token!r} is not in tokenizer.json")
+        self.max_length = max_length
+        self.do_lower_case = do_lower_case
+        self.tokenizer.enable_truncation(max_length)
+        self.tokenizer.enable_padding(pad_id=pad_id, pad_token=pad_token)
+
+    def __call__(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        texts = [t.lower() for t in texts] if self.do_lower_case else list(texts)
+        encodings = self.tokenizer.encode_batch(texts)
+        return {
+            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+        }
+
+
+def _load_torch_model(folder: Path, device: str = "cpu"):
+    import torch
+    from transformers import AutoModel
+
+    kwargs = {"local_files_only": True, "use_safetensors": True, "dtype": torch.float32}
+    try:
+        # Only the token states are used: no pooler (fine-tuned encoders are saved without one).
+        model = AutoModel.from_pretrained(str(folder), add_pooling_layer=False, **kwargs)
+    except TypeError:  # a model class without a pooler option
+        model = AutoModel.from_pretrained(str(folder), **kwargs)
+    return model.to(device).eval()
+
+
+def _input_names(model) -> list[str]:
+    import inspect
+
+    params = inspect.signature(model.forward).parameters
+    return [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in params]
+
+
+def _last_hidden_module(model, names: list[str]):
+    import torch
+
+    class LastHidden(torch.nn.Module):
+        """Only the last hidden state, with positional inputs (what the exporters trace)."""
+
+        def __init__(self):
+            super().__init__()
+            self.model = model
+
+        def forward(self, *inputs):
+            return self.model(**dict(zip(names, inputs))).last_hidden_state
+
+    return LastHidden().eval()
+
+
+def _export(folder: Path, backend: str, target: Path, tokenizer: _Tokenizer) -> None:
+    """Write the backend's model for `folder` into `target` (a fresh folder), from the local weights."""
+    import torch
+
+    model = _load_torch_model(folder)
+    names = _input_names(model)
+    wrapper = _last_hidden_module(model, names)
+    sample = tokenizer(["A short one.", "A somewhat longer sentence to trace with padding in the batch."])
+    example = tuple(torch.from_numpy(sample[n]) for n in names)
+    target.mkdir(parents=True)
+    with torch.inference_mode(False), torch.no_grad():
+        if backend == "openvino":
+            import openvino as ov
+
+            ov_model = ov.convert_model(wrapper, example_input=example)
+            # compress_to_fp16 defaults to True: fp16 weights would not be faithful.
+            ov.save_model(ov_model, str(target / "model.xml"), compress_to_fp16=False)
+        else:
+            axes = {"batch": 0, "tokens": 1}
+            dynamic = {n: {v: k for k, v in axes.items()} for n in [*names, "last_hidden_state"]}
+            torch.onnx.export(
+                wrapper,
+                example,
+                str(target / "model.onnx"),
+                input_names=names,
+                output_names=["last_hidden_state"],
+                dynamic_axes=dynamic,
+                opset_version=17,
+                dynamo=False,
+            )
+    meta = {"inputs": names, "backend": backend, "version": runtime_version(backend), "format": EXPORT_FORMAT}
+    (target / "export.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+
+
+def exported_model(folder: Path, backend: str, tokenizer: _Tokenizer) -> Path:
+    """The cached export of `folder` for `backend`, built once (atomically) from the local weights."""
+    version = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(runtime_version(backend)))[:60]
+    key = f"{file_fingerprint(folder)[:24]}-{backend}-{version}-f{EXPORT_FORMAT}"
+    final = _exports_root() / key
+    if (final / "export.json").is_file():
+        return final
+    final.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=final.parent))
+    try:
+        _export(folder, backend, work / "model", tokenizer)
+        try:
+            os.rename(work / "model", final)
+        except OSError:
+            if not (final / "export.json").is_file():  # not a concurrent export that won
+                raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return final
+
+
+def _fallback_notice(backend: str, name: str, exc: BaseException) -> None:
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    logger.warning(
+        "insightminer: the %s backend failed for %s (%s: %s); using torch",
+        backend,
+        name,
+        type(exc).__name__,
+        first[:200],
+    )
+
+
+def load_exported(folder: Path, backend: str, tokenizer: _Tokenizer):
+    """A callable batch -> last hidden state running the cached export (built first if needed)."""
+    importlib.import_module(_RUNTIME_MODULE[backend])  # an absent package fails before any export
+    path = exported_model(folder, backend, tokenizer)
+    names = json.loads((path / "export.json").read_text(encoding="utf-8"))["inputs"]
+    if backend == "openvino":
+        import openvino as ov
+
+        core = ov.Core()
+        compiled = core.compile_model(
+            core.read_model(str(path / "model.xml")), "CPU", {"INFERENCE_PRECISION_HINT": "f32"}
+        )
+        request = compiled.create_infer_request()
+
+        def run_openvino(batch: dict[str, np.ndarray]) -> np.ndarray:
+            out = request.infer([batch[n] for n in names])
+            return np.array(next(iter(out.values())), dtype=np.float32)  # a copy: the buffer is reused
+
+        return run_openvino
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    session = ort.InferenceSession(str(path / "model.onnx"), options, providers=["CPUExecutionProvider"])
+
+    def run_onnx(batch: dict[str, np.ndarray]) -> np.ndarray:
+        return session.run(None, {n: batch[n] for n in names})[0].astype(np.float32, copy=False)
+
+    return run_onnx
+
+
+def _torch_runner(folder: Path, device: str):
+    import torch
+
+    model = _load_torch_model(folder, device)
+    names = _input_names(model)
+
+    def run_torch(batch: dict[str, np.ndarray]) -> np.ndarray:
+        with torch.inference_mode():
+            inputs = {n: torch.from_numpy(batch[n]).to(device) for n in names}
+            return model(**inputs).last_hidden_state.float().cpu().numpy()
+
+    return run_torch
+
+
+class TokenEncoder:
+    """Token embeddings (last hidden state) of a Hugging Face encoder folder, on one backend.
+
+    ``tokenize(texts)`` gives the batch, ``encoder(batch)`` its (batch, tokens, hidden) float32
+    states. ``backend_`` is the backend actually used (after `auto` and any fall-back to torch).
+    With ``torch_fallback=False`` a failing OpenVINO / ONNX backend raises instead.
+    """
+
+    def __init__(
+        self,
+        folder: str | Path,
+        backend: str = "auto",
+        device: str = "cpu",
+        max_length: int = 512,
+        do_lower_case: bool = False,
+        torch_fallback: bool = True,
+    ):
+        self.folder = Path(folder)
+        self.tokenize = _Tokenizer(self.folder, max_length, do_lower_case)
+        wanted = resolve_backend(backend, device)
+        self.backend_ = "torch"
+        self._run: Any = None
+        if wanted != "torch":
+            try:
+                self._run = load_exported(self.folder, wanted, self.tokenize)
+                self.backend_ = wanted
+            except Exception as exc:  # noqa: BLE001 - whatever failed, torch still gives the answer
+                if not torch_fallback:
+                    raise
+                _fallback_notice(wanted, self.folder.name, exc)
+        if self._run is None:
+            self._run = _torch_runner(self.folder, device)
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> np.ndarray:
+        return self._run(batch)
+
+
+def _sentence_spec(path: str) -> dict[str, Any] | None:
+    """What a plain sentence-transformers folder computes (Transformer -> Pooling [-> Normalize]).
+
+    None when the model is anything else (a hub id, Dense layers, a prompt-aware pooling...): such
+    models run in sentence-transformers itself.
+    """
+    folder = Path(path)
+    modules_path = folder / "modules.json"
+    if not modules_path.is_file() or not (folder / "tokenizer.json").is_file():
+        return None
+    modules = json.loads(modules_path.read_text(encoding="utf-8"))
+    kinds = [m.get("type", "").rsplit(".", 1)[-1] for m in modules]
+    if kinds not in (["Transformer", "Pooling"], ["Transformer", "Pooling", "Normalize"]):
+        return None
+    if modules[0].get("path", "") not in ("", "."):
+        return None
+    st_config_path = folder / "sentence_bert_config.json"
+    st_config = json.loads(st_config_path.read_text(encoding="utf-8")) if st_config_path.is_file() else {}
+    pooling = json.loads((folder / modules[1]["path"] / "config.json").read_text(encoding="utf-8"))
+    modes = [
+        mode
+        for mode in ("cls_token", "mean_tokens", "max_tokens", "mean_sqrt_len_tokens", "weightedmean_tokens")
+        if pooling.get(f"pooling_mode_{mode}")
+    ]
+    if modes not in (["cls_token"], ["mean_tokens"], ["max_tokens"]) or not pooling.get(
+        "include_prompt", True
+    ):
+        return None
+    return {
+        "max_length": int(st_config.get("max_seq_length") or 512),
+        "do_lower_case": bool(st_config.get("do_lower_case", False)),
+        "pooling": modes[0],
+        "dimension": int(pooling["word_embedding_dimension"]),
+    }
+
+
+class SentenceEncoder:
+    """Unit-length sentence embeddings from a sentence-transformers model, on a chosen backend.
+
+    With torch this is `SentenceTransformer.encode` itself. With OpenVINO / ONNX Runtime the same
+    steps run here (tokenize, encoder, pooling, normalise: length-sorted batches as ST does) without
+    importing torch or sentence-transformers, which is most of a short command's start-up time.
+    """
+
+    def __init__(self, model_path: str, backend: str = "auto", device: str = "cpu"):
+        self.model_path = model_path
+        self.device = device
+        wanted = resolve_backend(backend, device)
+        self.backend_ = "torch"
+        self._tokens: TokenEncoder | None = None
+        self._st: Any = None
+        spec = _sentence_spec(model_path) if wanted != "torch" else None
+        if wanted != "torch" and spec is None and backend != "auto":
+            logger.warning(
+                "insightminer: %s is not a plain local sentence-transformers folder; the %s backend "
+                "is not used for it, torch is",
+                model_path,
+                wanted,
+            )
+        if spec is not None:
+            self.spec = spec
+            try:
+                self._tokens = TokenEncoder(
+                    model_path,
+                    wanted,
+                    device,
+                    max_length=spec["max_length"],
+                    do_lower_case=spec["do_lower_case"],
+                    torch_fallback=False,
+                )
+                self.backend_ = wanted
+            except Exception as exc:  # noqa: BLE001 - whatever failed, torch still gives the answer
+                _fallback_notice(wanted, Path(model_path).name, exc)
+        if self._tokens is None:
+            from sentence_transformers import SentenceTransformer
+
+            self._st = SentenceTransformer(model_path, device=device)
+
+    @property
+    def sentence_transformer(self):
+        """The torch model (only when the backend is torch)."""
+        return self._st
+
+    @property
+    def dimension(self) -> int:
+        if self._st is not None:
+            return int(self._st.get_sentence_embedding_dimension())
+        return int(self.spec["dimension"])
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+        texts = list(texts)
+        if self._st is not None:
+            vectors = self._st.encode(
+                texts,
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=show_progress,
+            )
+            return np.asarray(vectors, dtype=np.float32)
+        assert self._tokens is not None
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        batches = length_sorted_batches(texts, batch_size)
+        if show_progress:
+            from tqdm.auto import tqdm
+
+            batches = tqdm(batches, desc="Batches", unit="batch")
+        pooling = self.spec["pooling"]
+        for rows in batches:
+            batch = self._tokens.tokenize([texts[i] for i in rows])
+            hidden = self._tokens(batch)
+            if pooling == "mean_tokens":
+                pooled = mean_pool(hidden, batch["attention_mask"])
+            elif pooling == "cls_token":
+                pooled = hidden[:, 0]
+            else:
+                masked = np.where(batch["attention_mask"][..., None] > 0, hidden, -1e9)
+                pooled = masked.max(1)
+            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+            out[rows] = pooled / np.maximum(norms, 1e-12)
+        return out
+
+
+def mean_pool(hidden: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+    """Mean of the token vectors over the real (unpadded) tokens, as sentence-transformers computes it."""
+    mask = attention_mask[..., None].astype(np.float32)
+    return (hidden * mask).sum(1) / np.maximum(mask.sum(1), 1e-9)
+
+
+def length_sorted_batches(texts: Sequence[str], batch_size: int) -> list[list[int]]:
+    """Row indices in batches of similar length (longest first, ties by position), as ST batches.
+
+    Little padding per batch; the order does not depend on anything but the texts.
+    """
+    order = sorted(range(len(texts)), key=lambda i: (-len(texts[i]), i))
+    return [order[s : s + batch_size] for s in range(0, len(order), batch_size)]
