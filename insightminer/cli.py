@@ -25,6 +25,31 @@ EMBEDDING_MODEL = Annotated[
 ]
 
 
+DIARIZE = Annotated[
+    bool,
+    typer.Option(
+        "--diarize/--no-diarize", help="Mono audio: find who spoke when, offline (voice embeddings)."
+    ),
+]
+SPEAKERS = Annotated[
+    int | None, typer.Option("--speakers", help="Number of speakers in mono audio (default: estimated).")
+]
+MIN_SPEAKERS = Annotated[int, typer.Option(help="Fewest speakers to estimate in mono audio.")]
+MAX_SPEAKERS = Annotated[int, typer.Option(help="Most speakers to estimate in mono audio.")]
+
+
+def _check_speakers(speakers: int | None, min_speakers: int, max_speakers: int) -> None:
+    if speakers is not None and not 1 <= speakers <= 32:
+        _fail(f"--speakers must be between 1 and 32, not {speakers}")
+    if not 1 <= min_speakers <= max_speakers:
+        _fail(f"need 1 <= --min-speakers <= --max-speakers, got {min_speakers} and {max_speakers}")
+
+
+def _split_names(names: str | None) -> tuple[str, ...] | None:
+    parts = tuple(n.strip() for n in (names or "").split(",") if n.strip())
+    return parts or None
+
+
 class CliError(Exception):
     """A failure with a message for the user (no traceback)."""
 
@@ -112,10 +137,24 @@ def run(
     ] = None,
     ray_workers: Annotated[int, typer.Option(help="Ray embedding actors.")] = 2,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors and the summary.")] = False,
+    diarize: DIARIZE = True,
+    speakers: SPEAKERS = None,
+    min_speakers: MIN_SPEAKERS = 1,
+    max_speakers: MAX_SPEAKERS = 8,
+    speaker_names: Annotated[
+        str | None,
+        typer.Option(help="Names for audio speakers in order of first speech (or channels): 'Rep,Ana'."),
+    ] = None,
+    embed_clips: Annotated[
+        bool,
+        typer.Option("--embed-clips", help="Embed each audio quote's clip in report.html (self-contained)."),
+    ] = False,
 ) -> None:
     """Run everything: transcripts and audio in, ranked findings, personas and report out."""
     from insightminer.config import Config
     from insightminer.pipeline import NoUsableInputError, Pipeline
+
+    _check_speakers(speakers, min_speakers, max_speakers)
 
     config = Config(
         embedding_model=embedding_model,
@@ -142,6 +181,12 @@ def run(
         ray_address=ray_address,
         ray_workers=ray_workers,
         progress=not quiet,
+        diarize=diarize,
+        num_speakers=speakers,
+        min_speakers=min_speakers,
+        max_speakers=max_speakers,
+        speaker_names=list(_split_names(speaker_names) or []),
+        embed_clips=embed_clips,
     )
     pipeline = Pipeline(config, console=console, on_input=None if quiet else _print_record)
     try:
@@ -206,7 +251,7 @@ def transcribe(
         str, typer.Option(help="CTranslate2 compute type (int8, float16, ...).")
     ] = "default",
     language: Annotated[str | None, typer.Option(help="Language code; default: detect.")] = None,
-    word_timestamps: Annotated[bool, typer.Option(help="Word-level timestamps.")] = False,
+    word_timestamps: Annotated[bool, typer.Option(help="Word-level timestamps.")] = True,
     no_vad: Annotated[bool, typer.Option("--no-vad", help="Do not skip silence with VAD.")] = False,
     batch_size: Annotated[int, typer.Option(help="Segments decoded together.")] = 8,
     beam_size: Annotated[int, typer.Option(help="Beam size (1 = greedy).")] = 1,
@@ -215,15 +260,29 @@ def transcribe(
         typer.Option("--no-split-stereo", help="Do not transcribe stereo channels as separate speakers."),
     ] = False,
     speaker_names: Annotated[
-        str | None, typer.Option(help="Names for channel 1, 2 of stereo calls, e.g. 'Rep,Customer'.")
+        str | None,
+        typer.Option(
+            help="Names for channel 1, 2 of stereo calls, or for diarized speakers in order of first "
+            "speech, e.g. 'Rep,Customer'."
+        ),
     ] = None,
     max_hours: Annotated[float, typer.Option(help="Reject files longer than this.")] = 4.0,
     cache_dir: Annotated[Path | None, typer.Option(help="Transcript cache folder.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Transcribe again even when cached.")] = False,
+    diarize: DIARIZE = True,
+    speakers: SPEAKERS = None,
+    min_speakers: MIN_SPEAKERS = 1,
+    max_speakers: MAX_SPEAKERS = 8,
 ) -> None:
-    """Transcribe audio/video files to JSON, WebVTT and SRT transcripts with speakers and timestamps."""
+    """Transcribe audio/video files to JSON, WebVTT and SRT transcripts with speakers and timestamps.
+
+    Stereo calls with one party per channel are split by channel; mono audio is diarized offline
+    (who spoke when), each word attributed to its speaker.
+    """
     from insightminer.config import default_cache_dir
     from insightminer.transcribe import TranscribeOptions, transcribe_command
+
+    _check_speakers(speakers, min_speakers, max_speakers)
 
     options = TranscribeOptions(
         model=asr_model,
@@ -234,7 +293,16 @@ def transcribe(
         word_timestamps=word_timestamps,
         vad=not no_vad,
         batch_size=batch_size,
+        beam_size=beam_size,
+        split_stereo=not no_split_stereo,
+        speaker_names=_split_names(speaker_names),
+        max_duration_s=max_hours * 3600.0,
         cache_dir=str(cache_dir or default_cache_dir() / "transcripts"),
+        use_cache=not no_cache,
+        diarize=diarize,
+        num_speakers=speakers,
+        min_speakers=min_speakers,
+        max_speakers=max_speakers,
     )
     code = transcribe_command(list(inputs), out, options, console)
     raise typer.Exit(code)

@@ -31,6 +31,13 @@ class Config:
     asr_backend: str = "faster-whisper"  # faster-whisper | transformers
     device: str = "cpu"  # cpu | cuda | auto
     compute_type: str = "default"
+    # audio: offline diarization of mono files (stereo calls split by channel), speaker count/names
+    diarize: bool = True
+    num_speakers: int | None = None
+    min_speakers: int = 1
+    max_speakers: int = 8
+    speaker_names: list[str] = field(default_factory=list)  # in order of first speech
+    embed_clips: bool = False  # report.html: embed each audio quote's clip instead of linking the file
 
     # ingest
     metadata_file: str | None = None

@@ -23,6 +23,9 @@ SINGLE_SPEAKER_NOTE = (
     f"'{SINGLE_SPEAKER}'"
 )
 
+#: Above this many windows, clustering runs on means of consecutive windows (memory and time).
+MAX_CLUSTERED_WINDOWS = 1200
+
 #: One diarization turn: (start seconds, end seconds, speaker label).
 Turn = tuple[float, float, str]
 
@@ -190,9 +193,11 @@ class DiarizeOptions:
     max_speakers: int = 8
     window_s: float = 1.6  # one embedding per window: the encoder was trained on 1.6 s partials
     step_s: float = 0.4
-    switch_penalty: float = 0.1  # Viterbi cost of a speaker change, in cosine-similarity units
+    switch_penalty: float = 0.3  # Viterbi cost of a speaker change, in cosine-similarity units
     single_speaker_similarity: float = 0.8  # two clusters this alike (centroid cosine) are one voice
     min_cluster_s: float = 1.5  # a "speaker" with less speech than this is folded into its nearest
+    vad_threshold: float = 0.25  # Silero speech probability; far-field meeting speech scores low
+    vad_pad_ms: int = 250
 
     def __post_init__(self) -> None:
         if self.num_speakers is not None and not 1 <= self.num_speakers <= 32:
@@ -220,11 +225,15 @@ class SpeakerWindows:
         )
 
 
-def diarization_regions(audio: np.ndarray, sample_rate: int = 16000) -> list[tuple[int, int]]:
+def diarization_regions(
+    audio: np.ndarray, sample_rate: int = 16000, threshold: float = 0.5, pad_ms: int = 100
+) -> list[tuple[int, int]]:
     """Speech regions (samples) from faster-whisper's Silero VAD, padded less than for ASR."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-    opts = VadOptions(min_silence_duration_ms=300, speech_pad_ms=100, min_speech_duration_ms=200)
+    opts = VadOptions(
+        threshold=threshold, min_silence_duration_ms=300, speech_pad_ms=pad_ms, min_speech_duration_ms=200
+    )
     return [
         (int(t["start"]), int(t["end"]))
         for t in get_speech_timestamps(audio, opts, sampling_rate=sample_rate)
@@ -264,7 +273,12 @@ class EmbeddingDiarizer:
         if self.encoder_ is None:
             from insightminer.speaker_encoder import VoiceEncoder
 
-            self.encoder_ = VoiceEncoder(device=self.device)
+            device = self.device
+            if device == "auto":
+                import torch
+
+                device = "cuda" if torch.cuda.is_available() else "cpu"
+            self.encoder_ = VoiceEncoder(device=device)
         return self.encoder_
 
     # -- 1. embeddings ---------------------------------------------------------------------------------
@@ -321,33 +335,51 @@ class EmbeddingDiarizer:
             return np.zeros(0, dtype=int)
         if n < 4 or o.max_speakers == 1 or o.num_speakers == 1:
             return np.zeros(n, dtype=int)
-        x = windows.vectors.astype(np.float64)
+        order = np.argsort(windows.spans[:, 0], kind="stable")
+        x = windows.vectors[order].astype(np.float64)
+        spans = windows.spans[order]
         x /= np.linalg.norm(x, axis=1, keepdims=True).clip(1e-9)
-        sim = x @ x.T
+        # a long call has tens of thousands of windows: the affinity matrix is n x n, so the count and
+        # the first labels come from means of consecutive windows; every window is labelled after
+        group = int(np.ceil(n / MAX_CLUSTERED_WINDOWS))
+        pooled = np.stack([x[i : i + group].mean(axis=0) for i in range(0, n, group)])
+        pooled /= np.linalg.norm(pooled, axis=1, keepdims=True).clip(1e-9)
         k_min = max(1, o.num_speakers or o.min_speakers)
-        k_max = min(n - 1, o.num_speakers or o.max_speakers)
-        labels = _spectral_labels(sim, k_min, k_max, fixed=o.num_speakers is not None)
-        labels = self._smooth(x, labels, windows.spans)
-        labels = self._prune(x, labels, windows.spans)
-        if o.num_speakers is None and len(set(labels)) == 2 and o.min_speakers == 1:
-            c = _centroids(x, labels)
-            if float(c[0] @ c[1]) > o.single_speaker_similarity:
-                labels = np.zeros(n, dtype=int)
-        return _renumber(labels)
+        k_max = min(len(pooled) - 1, o.num_speakers or o.max_speakers)
+        if k_max < k_min:
+            return np.zeros(n, dtype=int)
+        pooled_labels = _spectral_labels(pooled @ pooled.T, k_min, k_max, fixed=o.num_speakers is not None)
+        labels = self._smooth(x, np.repeat(pooled_labels, group)[:n], spans)
+        labels = self._prune(x, labels)
+        if o.num_speakers is None:
+            labels = self._merge(x, labels, spans, k_min)
+        out = np.empty(n, dtype=int)
+        out[order] = _renumber(labels)
+        return out
+
+    def _merge(self, x: np.ndarray, labels: np.ndarray, spans: np.ndarray, k_min: int) -> np.ndarray:
+        """Merge the two most alike clusters while their centroids are as alike as one voice's."""
+        while len(set(labels.tolist())) > k_min:
+            cents = _centroids(x, labels)
+            present = sorted(set(labels.tolist()))
+            pairs = [(float(cents[i] @ cents[j]), i, j) for i in present for j in present if i < j]
+            sim, i, j = max(pairs)
+            if sim <= self.options.single_speaker_similarity:
+                break
+            labels = self._smooth(x, _renumber(np.where(labels == j, i, labels)), spans)
+        return labels
 
     def _smooth(self, x: np.ndarray, labels: np.ndarray, spans: np.ndarray) -> np.ndarray:
-        order = np.argsort(spans[:, 0], kind="stable")
+        """Viterbi relabelling against the centroids (x is in time order), twice at most."""
         for _ in range(2):
             cents = _centroids(x, labels)
-            path = _viterbi(x[order] @ cents.T, self.options.switch_penalty)
-            new = np.empty_like(labels)
-            new[order] = path
+            new = _viterbi(x @ cents.T, self.options.switch_penalty)
             if np.array_equal(new, labels):
                 break
             labels = _renumber(new)
         return labels
 
-    def _prune(self, x: np.ndarray, labels: np.ndarray, spans: np.ndarray) -> np.ndarray:
+    def _prune(self, x: np.ndarray, labels: np.ndarray) -> np.ndarray:
         """Fold clusters with under min_cluster_s of window time into their nearest cluster."""
         floor = self.options.min_cluster_s / max(self.options.step_s, 1e-3)
         while True:
@@ -391,7 +423,7 @@ class EmbeddingDiarizer:
 
     def __call__(self, audio: np.ndarray, sample_rate: int) -> list[Turn]:
         """Diarizer protocol: the whole pipeline on one mono recording."""
-        regions = diarization_regions(audio, sample_rate)
+        regions = diarization_regions(audio, sample_rate, self.options.vad_threshold, self.options.vad_pad_ms)
         windows = self.embed(audio, regions, 0.0, sample_rate)
         labels = self.cluster(windows)
         return self.turns(windows, labels, [(a / sample_rate, b / sample_rate) for a, b in regions])
@@ -446,10 +478,11 @@ def _spectral_labels(sim: np.ndarray, k_min: int, k_max: int, fixed: bool) -> np
     for p in candidates:
         affinity = _prune_affinity(sim, p)
         lap = np.diag(affinity.sum(axis=1)) - affinity
-        vals = eigh(lap, eigvals_only=True)
-        vals = vals / max(vals[-1], 1e-9)
         top = min(k_max + 1, n)
-        gaps = np.diff(vals[:top])  # gaps[i] = lambda_{i+2} - lambda_{i+1}: i + 1 clusters
+        vals = eigh(lap, eigvals_only=True, subset_by_index=[0, top - 1])
+        largest = eigh(lap, eigvals_only=True, subset_by_index=[n - 1, n - 1])[0]
+        vals = vals / max(float(largest), 1e-9)  # NME-SC normalises by the largest eigenvalue
+        gaps = np.diff(vals)  # gaps[i] = lambda_{i+2} - lambda_{i+1}: i + 1 clusters
         lo = k_min - 1
         if lo >= len(gaps):
             continue
@@ -465,8 +498,8 @@ def _spectral_labels(sim: np.ndarray, k_min: int, k_max: int, fixed: bool) -> np
     if k <= 1:
         return np.zeros(n, dtype=int)
     lap = np.diag(affinity.sum(axis=1)) - affinity
-    _, vecs = eigh(lap)
-    emb = vecs[:, :k]
+    _, vecs = eigh(lap, subset_by_index=[0, k - 1])
+    emb = vecs
     emb = emb / np.linalg.norm(emb, axis=1, keepdims=True).clip(1e-9)
     return KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(emb)
 

@@ -135,6 +135,11 @@ class Pipeline:
             compute_type=self.config.compute_type,
             cache_dir=str(cache / "transcripts") if cache else None,
             use_cache=cache is not None,
+            diarize=self.config.diarize,
+            num_speakers=self.config.num_speakers,
+            min_speakers=self.config.min_speakers,
+            max_speakers=self.config.max_speakers,
+            speaker_names=tuple(self.config.speaker_names) or None,
         )
 
     def transcriber(self):
