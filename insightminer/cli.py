@@ -428,6 +428,9 @@ def train_classifier(
 @app.command()
 def report(
     run_dir: Annotated[Path, typer.Argument(help="A run folder written by `insightminer run`.")],
+    embed_clips: Annotated[
+        bool, typer.Option("--embed-clips", help="Embed each audio quote's clip (self-contained report).")
+    ] = False,
 ) -> None:
     """Re-write findings.md, findings.csv and report.html from a run folder's JSON and parquet files."""
     import json
@@ -445,11 +448,41 @@ def report(
     write_findings(run_dir, findings)
     from insightminer.trends import theme_trends
 
+    from insightminer.clips import embedded_clips, relative_audio_urls, run_audio_sources
+
+    sources = run_audio_sources(run_dir) if (run_dir / "run.json").is_file() else {}
+    clips = embedded_clips([findings, personas], sources) if sources and embed_clips else None
     html = render_report_html(
-        findings, personas, theme_trends(statements, findings, period="auto"), statements
+        findings,
+        personas,
+        theme_trends(statements, findings, period="auto"),
+        statements,
+        audio_sources=None if clips is not None else relative_audio_urls(sources, run_dir),
+        audio_clips=clips,
     )
     atomic_write_text(run_dir / "report.html", html)
     console.print(f"report re-written in {run_dir}")
+
+
+@app.command()
+def clips(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `insightminer run`.")],
+    out: OUT_DIR = Path("insightminer-clips"),
+    audio_format: Annotated[str, typer.Option("--format", help="m4a | mp3 | ogg | flac | wav")] = "m4a",
+) -> None:
+    """Export each finding's audio evidence as clips plus a highlight reel, with a manifest.json."""
+    from insightminer.audio import AudioError
+    from insightminer.clips import export_clips
+
+    try:
+        manifest = export_clips(run_dir, out, audio_format)
+    except (FileNotFoundError, ValueError, AudioError) as exc:
+        _fail(str(exc))
+        return
+    console.print(
+        f"{len(manifest['clips'])} clips and {len(manifest['reels'])} highlight reels -> {out} "
+        f"({len(manifest['skipped'])} quotes not from audio or without times); manifest: {out / 'manifest.json'}"
+    )
 
 
 @app.command()

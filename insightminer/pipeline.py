@@ -502,12 +502,22 @@ class Pipeline:
                 atomic_write_text(out_dir / "personas.md", personas_markdown(result.personas))
             from insightminer.report_html import render_report_html
 
+            sources = {t.doc_id: t.source for t in result.transcripts if t.source_format == "audio"}
+            clips = None
+            if sources and self.config.embed_clips:
+                from insightminer.clips import embedded_clips
+
+                clips = embedded_clips([result.findings, result.personas or {}], sources)
+            from insightminer.clips import relative_audio_urls
+
             html = render_report_html(
                 result.findings,
                 result.personas or {},
                 result.trends,
                 result.statements,
                 theme_positions=theme_positions,
+                audio_sources=None if clips is not None else relative_audio_urls(sources, out_dir),
+                audio_clips=clips,
             )
             atomic_write_text(out_dir / "report.html", html)
         result.out_dir = out_dir
