@@ -446,9 +446,8 @@ def report(
     personas = json.loads(personas_path.read_text(encoding="utf-8")) if personas_path.is_file() else {}
     statements = statements_from_table(pq.read_table(run_dir / "segments.parquet"))
     write_findings(run_dir, findings)
-    from insightminer.trends import theme_trends
-
     from insightminer.clips import embedded_clips, relative_audio_urls, run_audio_sources
+    from insightminer.trends import theme_trends
 
     sources = run_audio_sources(run_dir) if (run_dir / "run.json").is_file() else {}
     clips = embedded_clips([findings, personas], sources) if sources and embed_clips else None
@@ -481,7 +480,8 @@ def clips(
         return
     console.print(
         f"{len(manifest['clips'])} clips and {len(manifest['reels'])} highlight reels -> {out} "
-        f"({len(manifest['skipped'])} quotes not from audio or without times); manifest: {out / 'manifest.json'}"
+        f"({len(manifest['skipped'])} quotes not from audio or without times); "
+        f"manifest: {out / 'manifest.json'}"
     )
 
 
