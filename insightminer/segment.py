@@ -1,8 +1,9 @@
 """Split customer turns into statements and drop backchannel and filler.
 
 A statement is one sentence, with very short sentences joined to their neighbour so a quote
-keeps its point ("It's a nightmare." says little alone). Timestamps are interpolated inside a
-turn by character offset when the turn has a start and an end.
+keeps its point ("It's a nightmare." says little alone). A statement's times are its words' times
+when the turn has word timestamps (ASR); otherwise they are interpolated inside the turn by character
+offset.
 """
 
 from __future__ import annotations
@@ -122,6 +123,25 @@ def _chunks(sentences: list[str]) -> list[str]:
     return out
 
 
+def _word_offsets(text: str, words: list | None) -> list[tuple[int, float, float]]:
+    """(character offset in text, start, end) per timed word, found left to right; [] if they do not fit."""
+    if not words:
+        return []
+    out, pos = [], 0
+    for start, end, word in words:
+        at = text.find(str(word).strip(), pos)
+        if at < 0:
+            return []
+        out.append((at, float(start), float(end)))
+        pos = at + len(str(word).strip())
+    return out
+
+
+def _word_span(offsets: list[tuple[int, float, float]], a: int, b: int) -> tuple[float, float] | None:
+    inside = [(s, e) for at, s, e in offsets if a <= at < b]
+    return (round(inside[0][0], 2), round(inside[-1][1], 2)) if inside else None
+
+
 def segment_transcript(
     transcript: Transcript,
     customer_speakers: list[str] | None = None,
@@ -136,6 +156,7 @@ def segment_transcript(
             continue
         text = re.sub(r"\s+", " ", utt.text).strip()
         pieces = _chunks(split_sentences(text))
+        word_offsets = _word_offsets(text, utt.words)
         cursor = 0
         for k, piece in enumerate(pieces):
             clean = _LEADING_FILLER.sub("", piece).strip()
@@ -145,7 +166,10 @@ def segment_transcript(
             offset = text.find(piece.split()[0], cursor)
             if offset >= 0:
                 cursor = offset
-            if utt.start is not None and utt.end is not None and utt.end > utt.start and text:
+            timed = _word_span(word_offsets, cursor, cursor + len(piece)) if word_offsets else None
+            if timed is not None:  # ASR word times: the statement spans exactly its words
+                start, end = timed
+            elif utt.start is not None and utt.end is not None and utt.end > utt.start and text:
                 span = utt.end - utt.start
                 start = round(utt.start + span * cursor / len(text), 2)
                 end = round(min(utt.end, utt.start + span * (cursor + len(piece)) / len(text)), 2)

@@ -241,8 +241,9 @@ def main() -> None:
         for label, group in (("all", sel), ("2 speakers", [r for r in sel if r["speakers"] == 2])):
             if not group:
                 continue
+            mean_der = np.mean([r["der"] for r in group])
             print(
-                f"{split:8s} {label:10s} clips {len(group):2d} | mean DER {np.mean([r['der'] for r in group]):.3f}"
+                f"{split:8s} {label:10s} clips {len(group):2d} | mean DER {mean_der:.3f}"
                 f" vs one-speaker {np.mean([r['baseline_der'] for r in group]):.3f} | count right "
                 f"{sum(r['found'] == r['speakers'] for r in group)}/{len(group)} | mean RTF "
                 f"{np.mean([r['rtf'] for r in group]):.4f}"

@@ -67,7 +67,7 @@ def test_customer_sentence_key_words(results: dict, ext: str) -> None:
         assert "crm" in words(text), text
     utt = transcript.utterances[0]
     assert 0.0 <= utt.start < 0.5 and 6.0 < utt.end <= 6.9
-    assert any("single-speaker fallback" in n for n in transcript.notes)
+    assert any("offline diarization: 1 speaker found" in n for n in transcript.notes)
 
 
 def test_batched_over_files_in_one_model_call(results: dict) -> None:
