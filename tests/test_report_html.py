@@ -166,3 +166,42 @@ def test_empty_run_still_renders(embedder):
     html = render_report_html(findings, personas, theme_trends([], findings), [])
     assert "No recurring themes were found." in html
     assert '<section id="personas"' not in html and '<section id="trends"' not in html
+
+
+def test_every_audio_quote_gets_a_play_control(persona_corpus):
+    statements, _, findings, personas = persona_corpus
+    docs = sorted({s.doc_id for s in statements})
+    audio_docs = set(docs[: max(1, len(docs) // 2)])  # half the interviews were recordings
+    sources = {d: f"../calls/{d}.m4a" for d in audio_docs}
+    html = render_report_html(findings, personas, None, statements, audio_sources=sources)
+    quotes = re.findall(r'<blockquote class="q".*?</blockquote>', html, flags=re.S)
+    expected = 0
+    for q in quotes:
+        doc = re.search(r'<span class="doc">(.*?)</span>', q).group(1)
+        timed = "\u2013" in (re.search(r'<span class="ts">(.*?)</span>', q) or [""])[0]
+        wanted = doc in audio_docs and timed
+        expected += wanted
+        assert ('class="play"' in q) == wanted, q
+        if wanted:
+            src = re.search(r'data-src="([^"]+)"', q).group(1)
+            start, end = re.search(r"#t=([\d.]+),([\d.]+)", src).groups()
+            assert src.startswith(f"../calls/{doc}.m4a#t=") and float(start) < float(end)
+            assert f'data-start="{start}"' in q and f'data-end="{end}"' in q  # JS stops at the end
+    assert expected > 0
+    assert "media-src 'self' file: data:" in html
+    # without audio: no play controls, and the CSP allows no media at all
+    plain = render_report_html(findings, personas, None, statements)
+    assert 'class="play"' not in plain and "media-src" not in plain
+
+
+def test_embedded_clips_make_play_controls_self_contained(persona_corpus):
+    from insightminer.clips import iter_quotes, quote_key
+
+    statements, _, findings, personas = persona_corpus
+    quote = next(q for q in iter_quotes(findings) if q.get("start") is not None)
+    key = quote_key(quote["doc_id"], quote["start"], quote["end"])
+    html = render_report_html(
+        findings, personas, None, statements, audio_clips={key: "data:audio/mp4;base64,AAAA"}
+    )
+    assert html.count('data-src="data:audio/mp4;base64,AAAA"') >= 1
+    assert "#t=" not in html  # no file is referenced when clips are embedded
