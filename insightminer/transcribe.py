@@ -246,6 +246,9 @@ class _TransformersBackend:
                 batch, sampling_rate=SAMPLE_RATE, return_tensors="pt", return_attention_mask=True
             )
             kwargs: dict[str, Any] = {"num_beams": self.options.beam_size, "max_new_tokens": 220}
+            if self.options.word_timestamps:
+                # cross-attention DTW over the alignment heads (the converted model keeps CT2's list)
+                kwargs["return_token_timestamps"] = True
             if self.multilingual:
                 kwargs["task"] = "transcribe"
                 if language:
@@ -258,18 +261,52 @@ class _TransformersBackend:
                     output_scores=True,
                     **kwargs,
                 )
-            seqs = gen.sequences
+            # with token timestamps generate returns a plain dict
+            seqs, stamps, gen_scores = (_field(gen, k) for k in ("sequences", "token_timestamps", "scores"))
             try:
-                scores = self.model.compute_transition_scores(seqs, gen.scores, normalize_logits=True)
+                scores = self.model.compute_transition_scores(seqs, gen_scores, normalize_logits=True)
                 logprobs = [
                     float(s[torch.isfinite(s)].mean()) if torch.isfinite(s).any() else 0.0 for s in scores
                 ]
             except Exception:  # noqa: BLE001 - beams change the score layout; the guard then skips it
                 logprobs = [0.0] * len(batch)
             texts = self.processor.batch_decode(seqs, skip_special_tokens=True)
-            for clip, text, lp in zip(batch, texts, logprobs, strict=True):
-                out.append([_Segment(0.0, len(clip) / SAMPLE_RATE, text, lp, 0.0)])
+            for row, (clip, text, lp) in enumerate(zip(batch, texts, logprobs, strict=True)):
+                words = (
+                    self._words(seqs[row], stamps[row], len(clip) / SAMPLE_RATE) if stamps is not None else []
+                )
+                out.append([_Segment(0.0, len(clip) / SAMPLE_RATE, text, lp, 0.0, words)])
         return out
+
+    def _words(self, ids, stamps, duration: float) -> list[tuple[float, float, str]]:
+        """Words from token timestamps: a token starting with a space starts a word; a word runs
+        from its first token's time to the next word's (as transformers' ASR pipeline reads them)."""
+        tokenizer = self.processor.tokenizer
+        special = set(tokenizer.all_special_ids)
+        groups: list[tuple[list[int], float]] = []
+        tail: float | None = None  # time of the first special token after the text: the last word's end
+        for tid, at in zip(ids.tolist(), stamps.tolist(), strict=True):
+            if tid in special or tid >= (tokenizer.eos_token_id or 0):  # eot, sot, timestamps
+                if groups and tail is None:
+                    tail = float(at)
+                continue
+            piece = tokenizer.convert_ids_to_tokens(tid)
+            if not groups or piece.startswith(("Ġ", " ")):
+                groups.append(([tid], float(at)))
+            else:
+                groups[-1][0].append(tid)
+        out = []
+        for i, (toks, start) in enumerate(groups):
+            end = groups[i + 1][1] if i + 1 < len(groups) else min(duration, tail if tail else duration)
+            word = tokenizer.decode(toks).strip()
+            if word:
+                out.append((start, max(start, end), word))
+        return out
+
+
+def _field(output: Any, key: str) -> Any:
+    """A field of generate()'s output: a ModelOutput, or a plain dict when token timestamps are on."""
+    return output.get(key) if isinstance(output, dict) else getattr(output, key, None)
 
 
 def _resolve_device_torch(device: str) -> str:
