@@ -673,6 +673,13 @@ class Transcriber:
         t0 = time.perf_counter()
         diarizer = self.embedding_diarizer
         assert diarizer is not None
+        try:
+            diarizer.encoder()
+        except ImportError as exc:  # weights not installed: transcribe as one speaker and say why
+            note = f"{SINGLE_SPEAKER_NOTE}; offline diarization unavailable: {exc}"
+            if note not in job.notes:
+                job.notes.append(note)
+            return
         o = diarizer.options
         skip = max(0, int(round(job.embedded_until * SAMPLE_RATE)) - offset)
         regions = [
