@@ -10,8 +10,9 @@ Data (read from ../shared/eval, never copied):
   TUNE = trn00 trn01 trn04 trn05 (the only clips thresholds were chosen on), HELD-OUT = the other six.
 - Test calls built here from real recorded speech with known turn times: LibriSpeech speaker 1089
   and the JFK clip (librispeech-mini) in alternating turns, with pauses or with overlap; a single
-  speaker's four clips back to back; and, when espeak-ng is installed, synthetic calls of 2-3
-  espeak-ng voices for variety.
+  speaker's four clips back to back; two-speaker calls of AMI meeting voices (stretches where one
+  speaker talks alone, cut from all ten clips, alternating turns: same room, same microphone); and,
+  when espeak-ng is installed, synthetic calls of 2-3 espeak-ng voices for variety.
 
     python scripts/bench_diarization.py                  # everything, default options
     python scripts/bench_diarization.py --set tune --step 0.4 --penalty 0.1    # tuning runs
@@ -136,6 +137,44 @@ def _mix(pieces: list[tuple[str, np.ndarray]], gap_s: float) -> dict:
     return {"audio": audio, "ref": ref}
 
 
+def build_ami_calls(max_turn_s: float = 5.0, min_turn_s: float = 2.0) -> list[dict]:
+    """Two-speaker calls of real meeting voices: stretches where exactly one AMI speaker talks (by the
+    RTTM), cut from the clips and laid in alternating turns with 0.4 s pauses. The speakers of one
+    meeting share its room and microphone, so only the voice tells them apart."""
+    clips = load_ami(TUNE + HELD_OUT)
+    stretches: dict[str, list[np.ndarray]] = {}
+    for item in clips:
+        act, names = frames(item["ref"], len(item["audio"]) / SR)
+        alone = (act.sum(axis=0) == 1) & act.any(axis=0)
+        who = np.where(alone, act.argmax(axis=0), -1)
+        i = 0
+        while i < len(who):
+            j = i
+            while j < len(who) and who[j] == who[i]:
+                j += 1
+            if who[i] >= 0 and (j - i) * FRAME >= min_turn_s:
+                a, b = int(i * FRAME * SR), int(min(j, i + max_turn_s / FRAME) * FRAME * SR)
+                stretches.setdefault(names[who[i]], []).append(item["audio"][a:b])
+            i = j
+    ranked = sorted((s for s in stretches if len(stretches[s]) >= 2), key=lambda s: (-len(stretches[s]), s))
+    calls = []
+    for x, y in [(ranked[i], ranked[j]) for i in range(len(ranked)) for j in range(i + 1, len(ranked))][:6]:
+        pieces = [(x, stretches[x][0]), (y, stretches[y][0]), (x, stretches[x][1]), (y, stretches[y][1])]
+        starts, pos = [], 0
+        for _, clip in pieces:
+            starts.append(pos)
+            pos += len(clip) + int(0.4 * SR)
+        audio = np.zeros(pos, dtype=np.float32)
+        ref: list[Turn] = []
+        for st, (spk, clip) in zip(starts, pieces, strict=True):
+            audio[st : st + len(clip)] = clip
+            ref.append((st / SR, (st + len(clip)) / SR, spk))
+        calls.append(
+            {"name": f"ami-built/{x}+{y}".encode("ascii", "replace").decode(), "audio": audio, "ref": ref}
+        )
+    return calls
+
+
 def build_espeak_calls(tmp: Path) -> list[dict]:
     exe = shutil.which("espeak-ng")
     if not exe:
@@ -190,7 +229,8 @@ def main() -> None:
         items += [("held-out", it) for it in load_ami(HELD_OUT)]
     with tempfile.TemporaryDirectory() as tmp:
         if args.set in ("all", "built"):
-            items += [("built", it) for it in build_librispeech_calls() + build_espeak_calls(Path(tmp))]
+            built = build_librispeech_calls() + build_ami_calls() + build_espeak_calls(Path(tmp))
+            items += [("built", it) for it in built]
 
     rows = []
     encoder = None
