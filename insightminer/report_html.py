@@ -827,6 +827,7 @@ blockquote.q p{margin:0 0 4px;font-size:.95rem}
 blockquote.q p::before{content:"\\201C"}blockquote.q p::after{content:"\\201D"}
 blockquote.q footer{font-size:.78rem;color:var(--muted)}
 button.play{font:inherit;font-size:.75rem;padding:0 6px;border:1px solid var(--accent);border-radius:4px;background:#fff;color:var(--accent);cursor:pointer}
+button.play.playing{background:var(--accent);color:#fff}
 .who{font-weight:600;color:var(--ink)}.ts{font-variant-numeric:tabular-nums}.sup{color:var(--ok)}
 .seg{background:#eef3f8;border-radius:4px;padding:0 5px}
 details{margin:6px 0}summary{cursor:pointer;color:var(--accent);font-weight:550}
@@ -889,7 +890,8 @@ JS = """
   if (co) { co.addEventListener("click", function () { setAll(false); }); }
   window.addEventListener("beforeprint", function () { setAll(true); });
   // play controls: one player; a quote plays from its start and pauses at its end
-  var player = null, stopAt = null;
+  var player = null, stopAt = null, active = null;
+  function mark(on) { if (active) { active.classList.toggle("playing", on); } }
   document.querySelectorAll("button.play").forEach(function (b) {
     b.addEventListener("click", function () {
       var src = b.getAttribute("data-src"), start = parseFloat(b.getAttribute("data-start")) || 0;
@@ -899,8 +901,13 @@ JS = """
         player.addEventListener("timeupdate", function () {
           if (stopAt !== null && player.currentTime >= stopAt) { player.pause(); }
         });
+        player.addEventListener("playing", function () { mark(true); });
+        player.addEventListener("pause", function () { mark(false); });
+        player.addEventListener("ended", function () { mark(false); });
       }
       player.pause();
+      mark(false);
+      active = b;
       stopAt = end;
       var go = function () { player.currentTime = start; player.play(); };
       if (player.getAttribute("data-src") === src && player.readyState >= 1) { go(); return; }
