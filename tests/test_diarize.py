@@ -235,3 +235,19 @@ def test_clips_command_exports_decodable_clips_and_reel(two_speaker_call: dict, 
         return max(np.corrcoef(clip[lag : lag + n], src[:n])[0, 1] for lag in range(20))
 
     assert match(3.85) > 0.8 and match(3.85) > match(10.15) + 0.2
+
+
+def test_long_calls_cluster_pooled_windows(
+    encoder: VoiceEncoder, two_speaker_call: dict, monkeypatch
+) -> None:
+    # a long call has too many windows for an n x n affinity: means of consecutive windows are
+    # clustered instead (here forced by a low cap), and every window is still labelled
+    import insightminer.diarize as diarize
+
+    full = EmbeddingDiarizer(encoder=encoder)(two_speaker_call["audio"], SR)
+    monkeypatch.setattr(diarize, "MAX_CLUSTERED_WINDOWS", 12)
+    pooled = EmbeddingDiarizer(encoder=encoder)(two_speaker_call["audio"], SR)
+    assert len({t[2] for t in pooled}) == 2
+    assert [speaker_at(pooled, s, e) for _, s, e in two_speaker_call["truth"]] == [
+        speaker_at(full, s, e) for _, s, e in two_speaker_call["truth"]
+    ]
