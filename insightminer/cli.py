@@ -273,6 +273,10 @@ def transcribe(
     speakers: SPEAKERS = None,
     min_speakers: MIN_SPEAKERS = 1,
     max_speakers: MAX_SPEAKERS = 8,
+    pyannote: Annotated[
+        Path | None,
+        typer.Option(help="Diarize mono audio with a local pyannote.audio pipeline folder instead."),
+    ] = None,
 ) -> None:
     """Transcribe audio/video files to JSON, WebVTT and SRT transcripts with speakers and timestamps.
 
@@ -304,7 +308,16 @@ def transcribe(
         min_speakers=min_speakers,
         max_speakers=max_speakers,
     )
-    code = transcribe_command(list(inputs), out, options, console)
+    diarizer = None
+    if pyannote is not None:
+        from insightminer.diarize import PyannoteDiarizer
+
+        if not PyannoteDiarizer.available():
+            _fail("--pyannote needs `pip install pyannote.audio`")
+        diarizer = PyannoteDiarizer(
+            pyannote, device="cuda" if device == "cuda" else "cpu", num_speakers=speakers
+        )
+    code = transcribe_command(list(inputs), out, options, console, diarizer=diarizer)
     raise typer.Exit(code)
 
 

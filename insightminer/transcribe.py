@@ -967,7 +967,13 @@ def find_audio_files(inputs: Iterable[Path]) -> list[Path]:
     return found
 
 
-def transcribe_command(inputs: list[Path], out_dir: Path, options: TranscribeOptions, console: Any) -> int:
+def transcribe_command(
+    inputs: list[Path],
+    out_dir: Path,
+    options: TranscribeOptions,
+    console: Any,
+    diarizer: Diarizer | None = None,
+) -> int:
     """The `insightminer transcribe INPUT... --out DIR` sub-command.
 
     Writes <doc_id>.json/.vtt/.srt per file and DIR/transcribe.json (every input: processed, cached or
@@ -987,7 +993,7 @@ def transcribe_command(inputs: list[Path], out_dir: Path, options: TranscribeOpt
             durations[path] = float(probe_audio(path)["duration"] or 0.0)
         except AudioError:
             durations[path] = 0.0
-    transcriber = Transcriber(options)
+    transcriber = Transcriber(options, diarizer=diarizer)
     records: list[dict[str, Any]] = []
     columns = (
         TextColumn("[bold]transcribe"),
