@@ -88,6 +88,7 @@ class Config:
             "executor",
             "ray_address",
             "ray_workers",
+            "embed_clips",  # how report.html plays quotes, not what the findings are
         ):
             data.pop(key, None)
         return data
