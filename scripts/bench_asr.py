@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import tempfile
@@ -33,7 +34,10 @@ from insightminer.audio import decode_audio, write_audio  # noqa: E402
 from insightminer.transcribe import TranscribeOptions, Transcriber  # noqa: E402
 from insightminer.whisper_models import resolve_ct2_model  # noqa: E402
 
-EVAL = REPO.parent / "shared" / "eval" / "librispeech-mini"
+# a git worktree elsewhere can point at the data with INSIGHTMINER_SHARED_EVAL
+EVAL = (
+    Path(os.environ.get("INSIGHTMINER_SHARED_EVAL") or REPO.parent / "shared" / "eval") / "librispeech-mini"
+)
 
 
 def normalise(text: str) -> str:
