@@ -219,6 +219,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the rows here")
     args = parser.parse_args()
 
+    import scipy.linalg  # noqa: F401 - imported before any timing
+    import sklearn.cluster  # noqa: F401
     import torch
 
     torch.set_num_threads(max(1, min(2, torch.get_num_threads())))
