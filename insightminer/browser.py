@@ -166,7 +166,10 @@ def load_page(
             time.sleep(0.3)  # let late console messages arrive
             for expr in evaluate:
                 value = pipe.send(
-                    "Runtime.evaluate", {"expression": expr, "returnByValue": True}, session=session
+                    "Runtime.evaluate",
+                    # promises resolve before the next expression; as a user gesture, so media may play
+                    {"expression": expr, "returnByValue": True, "awaitPromise": True, "userGesture": True},
+                    session=session,
                 )
                 result.evaluated[expr] = value.get("result", {}).get("value")
             metrics = pipe.send("Page.getLayoutMetrics", session=session)

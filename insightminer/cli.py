@@ -78,6 +78,31 @@ EMBEDDING_BACKEND = Annotated[
 ]
 
 
+DIARIZE = Annotated[
+    bool,
+    typer.Option(
+        "--diarize/--no-diarize", help="Mono audio: find who spoke when, offline (voice embeddings)."
+    ),
+]
+SPEAKERS = Annotated[
+    int | None, typer.Option("--speakers", help="Number of speakers in mono audio (default: estimated).")
+]
+MIN_SPEAKERS = Annotated[int, typer.Option(help="Fewest speakers to estimate in mono audio.")]
+MAX_SPEAKERS = Annotated[int, typer.Option(help="Most speakers to estimate in mono audio.")]
+
+
+def _check_speakers(speakers: int | None, min_speakers: int, max_speakers: int) -> None:
+    if speakers is not None and not 1 <= speakers <= 32:
+        _fail(f"--speakers must be between 1 and 32, not {speakers}")
+    if not 1 <= min_speakers <= max_speakers:
+        _fail(f"need 1 <= --min-speakers <= --max-speakers, got {min_speakers} and {max_speakers}")
+
+
+def _split_names(names: str | None) -> tuple[str, ...] | None:
+    parts = tuple(n.strip() for n in (names or "").split(",") if n.strip())
+    return parts or None
+
+
 class CliError(Exception):
     """A failure with a message for the user (no traceback)."""
 
@@ -201,11 +226,25 @@ def run(
         typer.Option(help="YAML/JSON edits (rename / merge / split / hide themes) applied to the findings."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors and the summary.")] = False,
+    diarize: DIARIZE = True,
+    speakers: SPEAKERS = None,
+    min_speakers: MIN_SPEAKERS = 1,
+    max_speakers: MAX_SPEAKERS = 8,
+    speaker_names: Annotated[
+        str | None,
+        typer.Option(help="Names for audio speakers in order of first speech (or channels): 'Rep,Ana'."),
+    ] = None,
+    embed_clips: Annotated[
+        bool,
+        typer.Option("--embed-clips", help="Embed each audio quote's clip in report.html (self-contained)."),
+    ] = False,
 ) -> None:
     """Run everything: transcripts and audio in, ranked findings, personas and report out."""
     from insightminer.config import Config
     from insightminer.pipeline import NoUsableInputError, Pipeline
     from insightminer.readers.common import parse_field_mapping
+
+    _check_speakers(speakers, min_speakers, max_speakers)
 
     config = Config(
         embedding_model=embedding_model,
@@ -238,6 +277,12 @@ def run(
         ray_workers=ray_workers,
         edits_file=str(edits) if edits else None,
         progress=not quiet,
+        diarize=diarize,
+        num_speakers=speakers,
+        min_speakers=min_speakers,
+        max_speakers=max_speakers,
+        speaker_names=list(_split_names(speaker_names) or []),
+        embed_clips=embed_clips,
     )
     pipeline = Pipeline(config, console=console, on_input=None if quiet else _print_record)
     from insightminer.edits import EditsError
@@ -316,7 +361,7 @@ def transcribe(
         str, typer.Option(help="CTranslate2 compute type (int8, float16, ...).")
     ] = "default",
     language: Annotated[str | None, typer.Option(help="Language code; default: detect.")] = None,
-    word_timestamps: Annotated[bool, typer.Option(help="Word-level timestamps.")] = False,
+    word_timestamps: Annotated[bool, typer.Option(help="Word-level timestamps.")] = True,
     no_vad: Annotated[bool, typer.Option("--no-vad", help="Do not skip silence with VAD.")] = False,
     batch_size: Annotated[int, typer.Option(min=1, help="Segments decoded together.")] = 8,
     beam_size: Annotated[int, typer.Option(min=1, help="Beam size (1 = greedy).")] = 1,
@@ -325,15 +370,33 @@ def transcribe(
         typer.Option("--no-split-stereo", help="Do not transcribe stereo channels as separate speakers."),
     ] = False,
     speaker_names: Annotated[
-        str | None, typer.Option(help="Names for channel 1, 2 of stereo calls, e.g. 'Rep,Customer'.")
+        str | None,
+        typer.Option(
+            help="Names for channel 1, 2 of stereo calls, or for diarized speakers in order of first "
+            "speech, e.g. 'Rep,Customer'."
+        ),
     ] = None,
     max_hours: Annotated[float, typer.Option(min=0.001, help="Reject files longer than this.")] = 4.0,
     cache_dir: Annotated[Path | None, typer.Option(help="Transcript cache folder.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Transcribe again even when cached.")] = False,
+    diarize: DIARIZE = True,
+    speakers: SPEAKERS = None,
+    min_speakers: MIN_SPEAKERS = 1,
+    max_speakers: MAX_SPEAKERS = 8,
+    pyannote: Annotated[
+        Path | None,
+        typer.Option(help="Diarize mono audio with a local pyannote.audio pipeline folder instead."),
+    ] = None,
 ) -> None:
-    """Transcribe audio/video files to JSON, WebVTT and SRT transcripts with speakers and timestamps."""
+    """Transcribe audio/video files to JSON, WebVTT and SRT transcripts with speakers and timestamps.
+
+    Stereo calls with one party per channel are split by channel; mono audio is diarized offline
+    (who spoke when), each word attributed to its speaker.
+    """
     from insightminer.config import default_cache_dir
     from insightminer.transcribe import TranscribeOptions, transcribe_command
+
+    _check_speakers(speakers, min_speakers, max_speakers)
 
     options = TranscribeOptions(
         model=asr_model,
@@ -344,9 +407,27 @@ def transcribe(
         word_timestamps=word_timestamps,
         vad=not no_vad,
         batch_size=batch_size,
+        beam_size=beam_size,
+        split_stereo=not no_split_stereo,
+        speaker_names=_split_names(speaker_names),
+        max_duration_s=max_hours * 3600.0,
         cache_dir=str(cache_dir or default_cache_dir() / "transcripts"),
+        use_cache=not no_cache,
+        diarize=diarize,
+        num_speakers=speakers,
+        min_speakers=min_speakers,
+        max_speakers=max_speakers,
     )
-    code = transcribe_command(list(inputs), out, options, console)
+    diarizer = None
+    if pyannote is not None:
+        from insightminer.diarize import PyannoteDiarizer
+
+        if not PyannoteDiarizer.available():
+            _fail("--pyannote needs `pip install pyannote.audio`")
+        diarizer = PyannoteDiarizer(
+            pyannote, device="cuda" if device == "cuda" else "cpu", num_speakers=speakers
+        )
+    code = transcribe_command(list(inputs), out, options, console, diarizer=diarizer)
     raise typer.Exit(code)
 
 
@@ -533,6 +614,9 @@ def report(
         Path | None,
         typer.Option(help="YAML/JSON edits (rename / merge / split / hide themes): re-rank and re-render."),
     ] = None,
+    embed_clips: Annotated[
+        bool, typer.Option("--embed-clips", help="Embed each audio quote's clip (self-contained report).")
+    ] = False,
 ) -> None:
     """Re-write findings.md, findings.csv and report.html from a run folder's JSON and parquet files.
 
@@ -541,6 +625,7 @@ def report(
     """
     import shutil
 
+    from insightminer.clips import embedded_clips, relative_audio_urls, run_audio_sources
     from insightminer.edits import EditsError, apply_edits, read_edits
     from insightminer.report import (
         RunFolderError,
@@ -561,9 +646,16 @@ def report(
         except EditsError as exc:
             _fail(str(exc))
             return
+    sources = run_audio_sources(run_dir) if (run_dir / "run.json").is_file() else {}
+    clips = embedded_clips([findings, personas], sources) if sources and embed_clips else None
     try:
         html = render_report_html(
-            findings, personas, theme_trends(statements, findings, period="auto"), statements
+            findings,
+            personas,
+            theme_trends(statements, findings, period="auto"),
+            statements,
+            audio_sources=None if clips is not None else relative_audio_urls(sources, run_dir),
+            audio_clips=clips,
         )
     except (KeyError, TypeError, AttributeError, IndexError) as exc:
         # A hand-edited findings.json of the right outline but the wrong details.
@@ -586,6 +678,28 @@ def report(
     finally:
         folder.release()
     console.print(f"report re-written in {escape(str(run_dir))}")
+
+
+@app.command()
+def clips(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `insightminer run`.")],
+    out: OUT_DIR = Path("insightminer-clips"),
+    audio_format: Annotated[str, typer.Option("--format", help="m4a | mp3 | ogg | flac | wav")] = "m4a",
+) -> None:
+    """Export each finding's audio evidence as clips plus a highlight reel, with a manifest.json."""
+    from insightminer.audio import AudioError
+    from insightminer.clips import export_clips
+
+    try:
+        manifest = export_clips(run_dir, out, audio_format)
+    except (FileNotFoundError, ValueError, AudioError) as exc:
+        _fail(str(exc))
+        return
+    console.print(
+        f"{len(manifest['clips'])} clips and {len(manifest['reels'])} highlight reels -> {out} "
+        f"({len(manifest['skipped'])} quotes not from audio or without times); "
+        f"manifest: {out / 'manifest.json'}"
+    )
 
 
 @app.command()

@@ -39,6 +39,13 @@ class Config:
     # torch within 1e-5, so it is an execution detail, not part of what decides findings.
     embedding_backend: str = "auto"
     compute_type: str = "default"
+    # audio: offline diarization of mono files (stereo calls split by channel), speaker count/names
+    diarize: bool = True
+    num_speakers: int | None = None
+    min_speakers: int = 1
+    max_speakers: int = 8
+    speaker_names: list[str] = field(default_factory=list)  # in order of first speech
+    embed_clips: bool = False  # report.html: embed each audio quote's clip instead of linking the file
 
     # ingest
     metadata_file: str | None = None
@@ -102,6 +109,7 @@ class Config:
             "executor",
             "ray_address",
             "ray_workers",
+            "embed_clips",  # how report.html plays quotes, not what the findings are
         ):
             data.pop(key, None)
         return data

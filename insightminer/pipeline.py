@@ -166,6 +166,11 @@ class Pipeline:
             compute_type=self.config.compute_type,
             cache_dir=str(cache / "transcripts") if cache else None,
             use_cache=cache is not None,
+            diarize=self.config.diarize,
+            num_speakers=self.config.num_speakers,
+            min_speakers=self.config.min_speakers,
+            max_speakers=self.config.max_speakers,
+            speaker_names=tuple(self.config.speaker_names) or None,
         )
 
     def transcriber(self):
@@ -598,12 +603,22 @@ class Pipeline:
                 atomic_write_text(out_dir / "personas.md", markdown_safe(personas_markdown(result.personas)))
             from insightminer.report_html import render_report_html
 
+            sources = {t.doc_id: t.source for t in result.transcripts if t.source_format == "audio"}
+            clips = None
+            if sources and self.config.embed_clips:
+                from insightminer.clips import embedded_clips
+
+                clips = embedded_clips([result.findings, result.personas or {}], sources)
+            from insightminer.clips import relative_audio_urls
+
             html = render_report_html(
                 result.findings,
                 result.personas or {},
                 result.trends,
                 result.statements,
                 theme_positions=theme_positions,
+                audio_sources=None if clips is not None else relative_audio_urls(sources, out_dir),
+                audio_clips=clips,
             )
             atomic_write_text(out_dir / "report.html", html)
 

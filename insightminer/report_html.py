@@ -10,6 +10,7 @@ The output is deterministic: same inputs, same bytes.
 
 from __future__ import annotations
 
+import contextvars
 import html
 import json
 import math
@@ -360,6 +361,34 @@ def svg_sparkline(periods: list[str], values: list[float], label: str, notes: li
 # HTML pieces
 
 
+#: While a report renders: doc_id -> audio URL (relative to the run folder) and embedded clips by quote.
+_AUDIO: contextvars.ContextVar[tuple[dict[str, str], dict[str, str]]] = contextvars.ContextVar(
+    "_AUDIO", default=({}, {})
+)
+
+
+def _play(item: dict) -> str:
+    """A play button for a quote from an audio input: plays exactly start..end of the recording."""
+    sources, clips = _AUDIO.get()
+    doc, start, end = str(item.get("doc_id", "")), item.get("start"), item.get("end")
+    if start is None or end is None or (doc not in sources and not clips):
+        return ""
+    from insightminer.clips import quote_key
+
+    clip = clips.get(quote_key(doc, start, end))
+    if clip:
+        src, a, b = clip, 0.0, None  # the clip is the quote (plus a little padding)
+    elif doc in sources:
+        src, a, b = f"{sources[doc]}#t={float(start):.2f},{float(end):.2f}", float(start), float(end)
+    else:
+        return ""
+    stop = f' data-end="{b:.2f}"' if b is not None else ""
+    return (
+        f'<button type="button" class="play" data-src="{esc(src)}" data-start="{a:.2f}"{stop} '
+        f'aria-label="Play this quote ({esc(mmss(start))})">\u25b6 play</button>'
+    )
+
+
 def _quote(item: dict, segment: str | None = None, extra: str = "") -> str:
     """One quote with its provenance: speaker, doc id, mm:ss-mm:ss, segment, support count."""
     when = mmss(item.get("start"))
@@ -379,6 +408,9 @@ def _quote(item: dict, segment: str | None = None, extra: str = "") -> str:
         meta.append(
             f'<span class="sup" title="distinct interviews with a similar statement">similar in {n} interviews</span>'
         )
+    play = _play(item)
+    if play:
+        meta.append(play)
     return (
         f'<blockquote class="q" data-statement="{esc(item.get("statement_id", ""))}">'
         f"<p>{esc(item.get('text', ''))}</p><footer>{SEP.join(meta)}{extra}</footer></blockquote>"
@@ -881,6 +913,8 @@ blockquote.q{margin:8px 0;padding:8px 14px;border-left:3px solid var(--accent);b
 blockquote.q p{margin:0 0 4px;font-size:.95rem}
 blockquote.q p::before{content:"\\201C"}blockquote.q p::after{content:"\\201D"}
 blockquote.q footer{font-size:.78rem;color:var(--muted)}
+button.play{font:inherit;font-size:.75rem;padding:0 6px;border:1px solid var(--accent);border-radius:4px;background:#fff;color:var(--accent);cursor:pointer}
+button.play.playing{background:var(--accent);color:#fff}
 .who{font-weight:600;color:var(--ink)}.ts{font-variant-numeric:tabular-nums}.sup{color:var(--ok)}
 .seg{background:#eef3f8;border-radius:4px;padding:0 5px}
 details{margin:6px 0}summary{cursor:pointer;color:var(--accent);font-weight:550}
@@ -942,6 +976,33 @@ JS = """
   if (ex) { ex.addEventListener("click", function () { setAll(true); }); }
   if (co) { co.addEventListener("click", function () { setAll(false); }); }
   window.addEventListener("beforeprint", function () { setAll(true); });
+  // play controls: one player; a quote plays from its start and pauses at its end
+  var player = null, stopAt = null, active = null;
+  function mark(on) { if (active) { active.classList.toggle("playing", on); } }
+  document.querySelectorAll("button.play").forEach(function (b) {
+    b.addEventListener("click", function () {
+      var src = b.getAttribute("data-src"), start = parseFloat(b.getAttribute("data-start")) || 0;
+      var end = b.hasAttribute("data-end") ? parseFloat(b.getAttribute("data-end")) : null;
+      if (!player) {
+        player = new Audio();
+        player.addEventListener("timeupdate", function () {
+          if (stopAt !== null && player.currentTime >= stopAt) { player.pause(); }
+        });
+        player.addEventListener("playing", function () { mark(true); });
+        player.addEventListener("pause", function () { mark(false); });
+        player.addEventListener("ended", function () { mark(false); });
+      }
+      player.pause();
+      mark(false);
+      active = b;
+      stopAt = end;
+      var go = function () { player.currentTime = start; player.play(); };
+      if (player.getAttribute("data-src") === src && player.readyState >= 1) { go(); return; }
+      player.setAttribute("data-src", src);
+      player.src = src;
+      player.addEventListener("loadedmetadata", go, { once: true });
+    });
+  });
   update();
 })();
 """
@@ -963,8 +1024,25 @@ def render_report_html(
     *,
     title: str = "insightminer report",
     theme_positions: dict[int, tuple[float, float]] | None = None,
+    audio_sources: dict[str, str] | None = None,
+    audio_clips: dict[str, str] | None = None,
 ) -> str:
-    """The whole report as one HTML string (UTF-8, self-contained, deterministic)."""
+    """The whole report as one HTML string (UTF-8, self-contained, deterministic).
+
+    Quotes from audio inputs get a play button: `audio_sources` maps doc_id to the recording's URL
+    relative to the report (played from the quote's start to its end), `audio_clips` maps
+    `clips.quote_key(doc_id, start, end)` to an embedded data: URI clip (`--embed-clips`).
+    """
+    token = _AUDIO.set((dict(audio_sources or {}), dict(audio_clips or {})))
+    try:
+        return _render(
+            findings, personas, trends, statements, title, theme_positions, bool(audio_sources or audio_clips)
+        )
+    finally:
+        _AUDIO.reset(token)
+
+
+def _render(findings, personas, trends, statements, title, theme_positions, audio: bool) -> str:
     if not isinstance(findings, dict) or not isinstance(findings.get("findings", []), list):
         raise ValueError("findings must be the findings.json content: a dict with a 'findings' list")
     personas = personas or {}
@@ -1005,12 +1083,14 @@ def render_report_html(
         f"statements \u00b7 {esc(len(findings.get('findings', [])))} themes"
     )
     gen = findings.get("generator") or {}
+    # audio quotes only: recordings beside the run folder (same origin / file:) and embedded clips
+    media = "; media-src 'self' file: data:" if audio else ""
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src '{_script_hash()}'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src '{_script_hash()}'; img-src data:{media}">
 <title>{esc(title)}</title>
 <style>{CSS}</style>
 </head>

@@ -25,6 +25,8 @@ class Utterance:
     start: float | None = None  # seconds from the start of the recording
     end: float | None = None
     role: Role = "unknown"
+    # [start, end, word] per word (seconds), from ASR with word timestamps; None for text sources
+    words: list[list[float | str]] | None = None
 
 
 @dataclass

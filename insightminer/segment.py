@@ -101,15 +101,19 @@ def _word_times(utt: Utterance, text: str) -> list[tuple[float, float]] | None:
     """(start, end) per whitespace word of ``text`` when the source has word timestamps.
 
     The hook for speech-to-text with word times: an utterance may carry ``words``, a list of
-    objects or dicts with ``start`` and ``end``, one per word of its text. Used only when the counts agree.
+    objects or dicts with ``start`` and ``end``, or ``[start, end, word]`` lists (what transcribe writes
+    into ``Utterance.words``), one per word of its text. Used only when the counts agree.
     """
     words = getattr(utt, "words", None)
     if not words:
         return None
     times = []
     for w in words:
-        start = w.get("start") if isinstance(w, dict) else getattr(w, "start", None)
-        end = w.get("end") if isinstance(w, dict) else getattr(w, "end", None)
+        if isinstance(w, (list, tuple)):
+            start, end = (w[0], w[1]) if len(w) >= 2 else (None, None)
+        else:
+            start = w.get("start") if isinstance(w, dict) else getattr(w, "start", None)
+            end = w.get("end") if isinstance(w, dict) else getattr(w, "end", None)
         if start is None or end is None:
             return None
         times.append((float(start), float(end)))

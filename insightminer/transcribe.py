@@ -25,7 +25,7 @@ import re
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +35,15 @@ from insightminer.audio import AUDIO_EXTENSIONS, AudioError, iter_audio_blocks, 
 from insightminer.diarize import (
     SINGLE_SPEAKER,
     SINGLE_SPEAKER_NOTE,
+    DiarizeOptions,
     Diarizer,
+    EmbeddingDiarizer,
+    SpeakerWindows,
+    Turn,
     analyze_stereo,
     channel_speaker_names,
+    diarization_regions,
+    speaker_at,
     split_regions_by_turns,
 )
 from insightminer.schema import Transcript, Utterance
@@ -57,7 +63,7 @@ __all__ = [
 
 SAMPLE_RATE = 16000
 #: Bump when a change alters transcripts, so old cache entries are not reused.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 BLOCK_SECONDS = 600.0  # streaming block: 10 min of 16 kHz float32 = 38 MB per channel
 CHUNK_SECONDS = 30.0  # Whisper's window
 _SILENCE_RMS = 1e-4  # -80 dBFS: digital silence, skipped without running the VAD
@@ -89,9 +95,15 @@ class TranscribeOptions:
     beam_size: int = 1
     batch_size: int = 8
     vad: bool = True
-    word_timestamps: bool = False
+    # word times: statements get their words' start/end, and diarization assigns each word a speaker
+    word_timestamps: bool = True
     split_stereo: bool = True
-    speaker_names: tuple[str, ...] | None = None  # names for channel 1, 2 (e.g. ("Rep", "Customer"))
+    # names for channel 1, 2 of a split stereo call, or for diarized speakers in order of first speech
+    speaker_names: tuple[str, ...] | None = None
+    diarize: bool = True  # mono audio: find who spoke when offline (EmbeddingDiarizer)
+    num_speakers: int | None = None  # fix the speaker count instead of estimating it
+    min_speakers: int = 1
+    max_speakers: int = 8
     utterance_gap_s: float = 3.0  # a pause at least this long (or another speaker) starts a new utterance
     max_duration_s: float = 4 * 3600.0  # longer files are rejected with a clear message
     cache_dir: str | None = None  # None: <INSIGHTMINER_CACHE_DIR or ~/.cache/insightminer>/transcripts
@@ -234,6 +246,9 @@ class _TransformersBackend:
                 batch, sampling_rate=SAMPLE_RATE, return_tensors="pt", return_attention_mask=True
             )
             kwargs: dict[str, Any] = {"num_beams": self.options.beam_size, "max_new_tokens": 220}
+            if self.options.word_timestamps:
+                # cross-attention DTW over the alignment heads (the converted model keeps CT2's list)
+                kwargs["return_token_timestamps"] = True
             if self.multilingual:
                 kwargs["task"] = "transcribe"
                 if language:
@@ -246,18 +261,52 @@ class _TransformersBackend:
                     output_scores=True,
                     **kwargs,
                 )
-            seqs = gen.sequences
+            # with token timestamps generate returns a plain dict
+            seqs, stamps, gen_scores = (_field(gen, k) for k in ("sequences", "token_timestamps", "scores"))
             try:
-                scores = self.model.compute_transition_scores(seqs, gen.scores, normalize_logits=True)
+                scores = self.model.compute_transition_scores(seqs, gen_scores, normalize_logits=True)
                 logprobs = [
                     float(s[torch.isfinite(s)].mean()) if torch.isfinite(s).any() else 0.0 for s in scores
                 ]
             except Exception:  # noqa: BLE001 - beams change the score layout; the guard then skips it
                 logprobs = [0.0] * len(batch)
             texts = self.processor.batch_decode(seqs, skip_special_tokens=True)
-            for clip, text, lp in zip(batch, texts, logprobs, strict=True):
-                out.append([_Segment(0.0, len(clip) / SAMPLE_RATE, text, lp, 0.0)])
+            for row, (clip, text, lp) in enumerate(zip(batch, texts, logprobs, strict=True)):
+                words = (
+                    self._words(seqs[row], stamps[row], len(clip) / SAMPLE_RATE) if stamps is not None else []
+                )
+                out.append([_Segment(0.0, len(clip) / SAMPLE_RATE, text, lp, 0.0, words)])
         return out
+
+    def _words(self, ids, stamps, duration: float) -> list[tuple[float, float, str]]:
+        """Words from token timestamps: a token starting with a space starts a word; a word runs
+        from its first token's time to the next word's (as transformers' ASR pipeline reads them)."""
+        tokenizer = self.processor.tokenizer
+        special = set(tokenizer.all_special_ids)
+        groups: list[tuple[list[int], float]] = []
+        tail: float | None = None  # time of the first special token after the text: the last word's end
+        for tid, at in zip(ids.tolist(), stamps.tolist(), strict=True):
+            if tid in special or tid >= (tokenizer.eos_token_id or 0):  # eot, sot, timestamps
+                if groups and tail is None:
+                    tail = float(at)
+                continue
+            piece = tokenizer.convert_ids_to_tokens(tid)
+            if not groups or piece.startswith(("Ġ", " ")):
+                groups.append(([tid], float(at)))
+            else:
+                groups[-1][0].append(tid)
+        out = []
+        for i, (toks, start) in enumerate(groups):
+            end = groups[i + 1][1] if i + 1 < len(groups) else min(duration, tail if tail else duration)
+            word = tokenizer.decode(toks).strip()
+            if word:
+                out.append((start, max(start, end), word))
+        return out
+
+
+def _field(output: Any, key: str) -> Any:
+    """A field of generate()'s output: a ModelOutput, or a plain dict when token timestamps are on."""
+    return output.get(key) if isinstance(output, dict) else getattr(output, key, None)
 
 
 def _resolve_device_torch(device: str) -> str:
@@ -382,6 +431,74 @@ def _keep(seg: _Segment) -> str | None:
     return text
 
 
+# ------------------------------------------------------------------------------------ words and speakers
+
+
+def _file_words(chunks: list[_Chunk], kept: list[tuple[_Segment, str]]) -> list[list[float | str]]:
+    """Word times in the file, from times in a packed window (its chunks laid back to back).
+
+    Empty when any kept segment lacks word times or had its text cleaned (collapsed repeats):
+    then the words would not spell the utterance's text.
+    """
+    bounds = np.cumsum([0] + [len(c.audio) for c in chunks]) / SAMPLE_RATE
+    out: list[list[float | str]] = []
+    for seg, text in kept:
+        if not seg.words or " ".join(seg.text.split()) != text:
+            return []
+        for w_start, w_end, word in seg.words:
+            j = int(np.clip(np.searchsorted(bounds, w_start, side="right") - 1, 0, len(chunks) - 1))
+            start = chunks[j].start + max(0.0, w_start - bounds[j])
+            end = chunks[j].start + min(w_end, bounds[j + 1]) - bounds[j]
+            if word.strip():
+                out.append([round(start, 3), round(max(start, end), 3), word.strip()])
+    return out
+
+
+def _nearest_speaker(turns: list[Turn], start: float, end: float) -> str:
+    """The speaker overlapping [start, end] most, else the one whose turn is nearest in time."""
+    label = speaker_at(turns, start, end, default="")
+    if label or not turns:
+        return label or SINGLE_SPEAKER
+    mid = (start + end) / 2
+    return min(turns, key=lambda t: (max(t[0] - mid, mid - t[1], 0.0), t[0]))[2]
+
+
+def split_by_speaker(utt: Utterance, turns: list[Turn]) -> list[Utterance]:
+    """Give each word its speaker and cut the utterance where the speaker changes.
+
+    A lone word between two words of one other speaker takes theirs (a boundary a few tens of ms off
+    should not make a one-word turn). Without word times, the whole utterance goes to the speaker who
+    overlaps it most.
+    """
+    if not turns:
+        return [utt]
+    if not utt.words:
+        return [replace(utt, speaker=_nearest_speaker(turns, utt.start or 0.0, utt.end or 0.0))]
+    labels = [_nearest_speaker(turns, float(w[0]), float(w[1])) for w in utt.words]
+    for i in range(1, len(labels) - 1):
+        if labels[i - 1] == labels[i + 1] != labels[i]:
+            labels[i] = labels[i - 1]
+    out: list[Utterance] = []
+    run: list[list[float | str]] = []
+    for i, (word, label) in enumerate(zip(utt.words, labels, strict=True)):
+        run.append(word)
+        if i == len(labels) - 1 or labels[i + 1] != label:
+            text = " ".join(str(w[2]) for w in run)
+            out.append(Utterance(label, text, float(run[0][0]), float(run[-1][1]), role=utt.role, words=run))
+            run = []
+    return out
+
+
+def _rename_speakers(utterances: list[Utterance], names: tuple[str, ...] | None) -> list[Utterance]:
+    """'Speaker N' labels renumbered in order of first speech, then named from `names` in that order."""
+    order: dict[str, str] = {}
+    for utt in sorted(utterances, key=lambda u: (u.start or 0.0, u.end or 0.0)):
+        if re.fullmatch(r"Speaker \d+", utt.speaker) and utt.speaker not in order:
+            i = len(order)
+            order[utt.speaker] = names[i] if names and i < len(names) else f"Speaker {i + 1}"
+    return [replace(u, speaker=order.get(u.speaker, u.speaker)) for u in utterances]
+
+
 # ----------------------------------------------------------------------------------------- transcriber
 
 
@@ -403,6 +520,11 @@ class _Job:
     chunks: list[_Chunk] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     language: str | None = None
+    split: bool = False  # a stereo call transcribed channel by channel
+    # offline diarization of mono audio: window embeddings and speech regions, clustered in _finish
+    windows: SpeakerWindows | None = None
+    diar_regions: list[tuple[float, float]] = field(default_factory=list)
+    embedded_until: float = 0.0
 
 
 class Transcriber:
@@ -419,6 +541,17 @@ class Transcriber:
         if self.options.backend not in _BACKENDS:
             raise ValueError(f"backend must be one of {sorted(_BACKENDS)}, not {self.options.backend!r}")
         self.diarizer = diarizer
+        # the built-in offline diarizer for mono audio, unless another Diarizer was passed
+        self.embedding_diarizer: EmbeddingDiarizer | None = None
+        if diarizer is None and self.options.diarize:
+            self.embedding_diarizer = EmbeddingDiarizer(
+                DiarizeOptions(
+                    num_speakers=self.options.num_speakers,
+                    min_speakers=self.options.min_speakers,
+                    max_speakers=self.options.max_speakers,
+                ),
+                device=self.options.device,
+            )
         self.backend_: _FasterWhisperBackend | _TransformersBackend | None = None
         self.stats: dict[str, float] = {
             "files": 0,
@@ -430,6 +563,7 @@ class Transcriber:
             "cache_hits": 0,
             "model_calls": 0,
             "skipped": 0,
+            "diarize_seconds": 0.0,
         }
 
     # -- model and cache -------------------------------------------------------------------------------
@@ -452,9 +586,8 @@ class Transcriber:
             if self.options.backend == "faster-whisper"
             else self.options.model
         )
-        fields["diarizer"] = (
-            getattr(self.diarizer, "name", type(self.diarizer).__name__) if self.diarizer else None
-        )
+        diarizer = self.diarizer or self.embedding_diarizer
+        fields["diarizer"] = getattr(diarizer, "name", type(diarizer).__name__) if diarizer else None
         fields["version"] = CACHE_VERSION
         blob = dumps_json({"audio": sha256, "options": fields})
         return hashlib.sha256(blob.encode()).hexdigest()
@@ -509,6 +642,7 @@ class Transcriber:
                         "each channel transcribed separately"
                     )
             if split:
+                job.split = True
                 names = channel_speaker_names(2, self.options.speaker_names)
                 return [(names[0], block[0]), (names[1], block[1])], True
         return [("", block.mean(axis=0) if block.shape[0] > 1 else block[0])], False
@@ -522,11 +656,42 @@ class Transcriber:
             labelled = split_regions_by_turns(regions, turns, SAMPLE_RATE)
         else:
             labelled = [(a, b, SINGLE_SPEAKER) for a, b in regions]
+            if self.embedding_diarizer is not None and regions:
+                self._embed_speakers(job, audio, offset)
         return [
             _Chunk(spk, (offset + a) / SAMPLE_RATE, audio[a:b], id(job))
             # regions stay separate here (gap 0): _run_chunks packs them per turn without the silences
             for a, b, spk in _group_regions(labelled, 0.0)
         ]
+
+    def _embed_speakers(self, job: _Job, audio: np.ndarray, offset: int) -> None:
+        """Voice embeddings of this block's speech; clustered once per file in `_finish`.
+
+        A block edge carries unfinished speech into the next block, so that audio arrives twice:
+        what lies before `embedded_until` was embedded already and is skipped.
+        """
+        t0 = time.perf_counter()
+        diarizer = self.embedding_diarizer
+        assert diarizer is not None
+        try:
+            diarizer.encoder()
+        except ImportError as exc:  # weights not installed: transcribe as one speaker and say why
+            note = f"{SINGLE_SPEAKER_NOTE}; offline diarization unavailable: {exc}"
+            if note not in job.notes:
+                job.notes.append(note)
+            return
+        o = diarizer.options
+        skip = max(0, int(round(job.embedded_until * SAMPLE_RATE)) - offset)
+        regions = [
+            (max(a, skip), b)
+            for a, b in diarization_regions(audio, SAMPLE_RATE, o.vad_threshold, o.vad_pad_ms)
+            if b > skip
+        ]
+        windows = diarizer.embed(audio, regions, offset / SAMPLE_RATE, SAMPLE_RATE)
+        job.windows = windows if job.windows is None else job.windows.extend(windows)
+        job.diar_regions += [((offset + a) / SAMPLE_RATE, (offset + b) / SAMPLE_RATE) for a, b in regions]
+        job.embedded_until = (offset + len(audio)) / SAMPLE_RATE
+        self.stats["diarize_seconds"] += time.perf_counter() - t0
 
     def _iter_block_chunks(self, job: _Job) -> Iterator[list[_Chunk]]:
         """Chunks of each decoded block. Speech running into a block edge is carried to the next block."""
@@ -604,28 +769,31 @@ class Transcriber:
         results = backend.run(clips, language or self.options.language)
         utterances: dict[int, list[Utterance]] = {}
         for window, segments in zip(windows, results, strict=True):
-            texts = [text for text in (_keep(seg) for seg in segments) if text]
-            if not texts:
+            kept = [(seg, text) for seg, text in ((seg, _keep(seg)) for seg in segments) if text]
+            if not kept:
                 continue
+            texts = [text for _, text in kept]
             first, last = chunks[window[0]], chunks[window[-1]]
             start, end = first.start, last.start + len(last.audio) / SAMPLE_RATE
-            words = [w for seg in segments for w in seg.words]
-            if words:  # word timings (window time) tighten the bounds when they fall in the edge regions
-                if words[0][0] < len(first.audio) / SAMPLE_RATE:
-                    start = first.start + max(0.0, words[0][0])
-                tail = sum(len(chunks[i].audio) for i in window[:-1]) / SAMPLE_RATE
-                if words[-1][1] > tail:
-                    end = min(end, last.start + words[-1][1] - tail)
-            utterance = Utterance(first.speaker, " ".join(texts), round(start, 3), round(end, 3))
+            words = _file_words([chunks[i] for i in window], kept)
+            if words:  # the utterance spans its words, not its speech regions' padding
+                start, end = float(words[0][0]), float(words[-1][1])
+            utterance = Utterance(
+                first.speaker, " ".join(texts), round(start, 3), round(end, 3), words=words or None
+            )
             utterances.setdefault(first.track, []).append(utterance)
         return utterances
 
     def _finish(self, job: _Job, utterances: list[Utterance]) -> Transcript:
         utterances.sort(key=lambda u: (u.start or 0.0, u.end or 0.0, u.speaker))
         notes = list(job.notes)
+        if job.windows is not None and utterances:
+            utterances = self._attribute_speakers(job, utterances, notes)
         speakers = {u.speaker for u in utterances}
-        if speakers == {SINGLE_SPEAKER} and self.diarizer is None:
+        if speakers == {SINGLE_SPEAKER} and self.diarizer is None and self.embedding_diarizer is None:
             notes.append(SINGLE_SPEAKER_NOTE)
+        if not job.split:
+            utterances = _rename_speakers(utterances, self.options.speaker_names)
         if not utterances:
             raise AudioError(
                 f"{job.path}: no speech detected in {job.duration:.1f} s of audio (silence or noise only)"
@@ -640,6 +808,24 @@ class Transcriber:
         )
         self._cache_store(job.sha256, transcript, job.duration)
         return transcript
+
+    def _attribute_speakers(
+        self, job: _Job, utterances: list[Utterance], notes: list[str]
+    ) -> list[Utterance]:
+        """Cluster the file's voice embeddings into speakers; give every word its speaker."""
+        t0 = time.perf_counter()
+        diarizer = self.embedding_diarizer
+        assert diarizer is not None and job.windows is not None
+        labels = diarizer.cluster(job.windows)
+        turns = diarizer.turns(job.windows, labels, job.diar_regions)
+        out = [piece for utt in utterances for piece in split_by_speaker(utt, turns)]
+        n = len({u.speaker for u in out})
+        notes.append(
+            f"offline diarization: {n} speaker{'s' if n != 1 else ''} found in mono audio "
+            f"({diarizer.name}); each word is attributed to the speaker talking at its time"
+        )
+        self.stats["diarize_seconds"] += time.perf_counter() - t0
+        return out
 
     def _start(self, path: Path) -> tuple[_Job | None, Transcript | None]:
         """Probe and hash a file; return a job to run, or a cached transcript."""
@@ -781,7 +967,13 @@ def find_audio_files(inputs: Iterable[Path]) -> list[Path]:
     return found
 
 
-def transcribe_command(inputs: list[Path], out_dir: Path, options: TranscribeOptions, console: Any) -> int:
+def transcribe_command(
+    inputs: list[Path],
+    out_dir: Path,
+    options: TranscribeOptions,
+    console: Any,
+    diarizer: Diarizer | None = None,
+) -> int:
     """The `insightminer transcribe INPUT... --out DIR` sub-command.
 
     Writes <doc_id>.json/.vtt/.srt per file and DIR/transcribe.json (every input: processed, cached or
@@ -802,7 +994,7 @@ def transcribe_command(inputs: list[Path], out_dir: Path, options: TranscribeOpt
             durations[path] = float(probe_audio(path)["duration"] or 0.0)
         except AudioError:
             durations[path] = 0.0
-    transcriber = Transcriber(options)
+    transcriber = Transcriber(options, diarizer=diarizer)
     records: list[dict[str, Any]] = []
     columns = (
         TextColumn("[bold]transcribe"),

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +34,10 @@ from insightminer.audio import decode_audio, write_audio  # noqa: E402
 from insightminer.transcribe import TranscribeOptions, Transcriber  # noqa: E402
 from insightminer.whisper_models import resolve_ct2_model  # noqa: E402
 
-EVAL = REPO.parent / "shared" / "eval" / "librispeech-mini"
+# a git worktree elsewhere can point at the data with INSIGHTMINER_SHARED_EVAL
+EVAL = (
+    Path(os.environ.get("INSIGHTMINER_SHARED_EVAL") or REPO.parent / "shared" / "eval") / "librispeech-mini"
+)
 
 
 def normalise(text: str) -> str:
@@ -87,13 +92,21 @@ def run_raw(model, paths: list[Path], **kwargs) -> tuple[list[str], float]:
     return hyps, time.perf_counter() - t0
 
 
+LAST_STATS: dict = {}
+
+
 def run_ours(options: TranscribeOptions, paths: list[Path]) -> tuple[list[str], float]:
     transcriber = Transcriber(options)
     transcriber._backend()  # load outside the timed part, as for the raw model
+    if transcriber.embedding_diarizer is not None:
+        transcriber.embedding_diarizer.encoder()  # the voice encoder too
     t0 = time.perf_counter()
     hyps = []
     for _, result in transcriber.transcribe_many(paths):
         hyps.append("" if isinstance(result, Exception) else " ".join(u.text for u in result.utterances))
+        if not isinstance(result, Exception):
+            LAST_STATS["speakers"] = len({u.speaker for u in result.utterances})
+    LAST_STATS.update(transcriber.stats)
     return hyps, time.perf_counter() - t0
 
 
@@ -111,6 +124,7 @@ def main() -> None:
     parser.add_argument("--long-seconds", type=float, default=150.0)
     parser.add_argument("--gap-seconds", type=float, default=1.5)
     parser.add_argument("--skip-raw-default", action="store_true", help="skip the raw beam-5 peer")
+    parser.add_argument("--skip-raw", action="store_true", help="skip both raw faster-whisper peers")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     models = args.model or ["tiny.en", "base"]
@@ -137,28 +151,44 @@ def main() -> None:
                 batch_size=args.batch_size,
                 use_cache=False,
                 language="en",
+                word_timestamps=False,
+                diarize=False,
             )
-            peers = [("insightminer (VAD + batched)", lambda paths, o=opts: run_ours(o, paths))]
-            if not args.skip_raw_default:
+            # the default since issue 13: word timestamps + offline diarization of mono audio
+            full = replace(opts, word_timestamps=True, diarize=True)
+            peers = [
+                ("insightminer (VAD + batched)", lambda paths, o=opts: run_ours(o, paths)),
+                ("insightminer + word times + diarization", lambda paths, o=full: run_ours(o, paths)),
+            ]
+            if not args.skip_raw_default and not args.skip_raw:
                 peers.append(
                     (
                         "raw faster-whisper, defaults (beam 5)",
                         lambda paths, m=raw: run_raw(m, paths, language="en"),
                     )
                 )
-            peers.append(
-                (
-                    f"raw faster-whisper, beam {args.beam_size}, no conditioning",
-                    lambda paths, m=raw: run_raw(
-                        m, paths, language="en", beam_size=args.beam_size, condition_on_previous_text=False
-                    ),
-                )
+            peers += (
+                []
+                if args.skip_raw
+                else [
+                    (
+                        f"raw faster-whisper, beam {args.beam_size}, no conditioning",
+                        lambda paths, m=raw: run_raw(
+                            m,
+                            paths,
+                            language="en",
+                            beam_size=args.beam_size,
+                            condition_on_previous_text=False,
+                        ),
+                    )
+                ]
             )
             for label, fn in peers:
                 for set_name, paths, refs, seconds in (
                     ("librispeech-mini + jfk (5 clips)", short_paths, short_refs, short_s),
                     (f"long input ({long_s:.0f} s)", [long_path], [long_ref], long_s),
                 ):
+                    LAST_STATS.clear()
                     hyps, wall = fn(paths)
                     row = {
                         "model": name,
@@ -170,10 +200,19 @@ def main() -> None:
                         "speed_x": round(seconds / wall, 1),
                         "wer": round(wer(refs, hyps), 2),
                     }
+                    if "diarization" in label:
+                        row["diarize_rtf"] = round(LAST_STATS.get("diarize_seconds", 0.0) / seconds, 4)
+                        row["speakers_found"] = LAST_STATS.get("speakers")
                     rows.append(row)
                     print(
                         f"{name:8s} | {label:42s} | {set_name:34s} | WER {row['wer']:6.2f} % | "
-                        f"RTF {row['rtf']:.4f} ({row['speed_x']:.1f}x real time)",
+                        f"RTF {row['rtf']:.4f} ({row['speed_x']:.1f}x real time)"
+                        + (
+                            f" | diarization alone RTF {row['diarize_rtf']:.4f}, "
+                            f"{row['speakers_found']} speakers in the last file"
+                            if "diarize_rtf" in row
+                            else ""
+                        ),
                         flush=True,
                     )
     print("\nSpeed-up of insightminer over each raw peer (RTF ratio):")

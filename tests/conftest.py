@@ -12,8 +12,8 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "data" / "fixtures"
-# Overridable for checkouts that do not sit beside shared/ (git worktrees).
-SHARED_EVAL = Path(os.environ.get("INSIGHTMINER_SHARED_EVAL", REPO.parent / "shared" / "eval"))
+# a git worktree elsewhere can point at the data with INSIGHTMINER_SHARED_EVAL
+SHARED_EVAL = Path(os.environ.get("INSIGHTMINER_SHARED_EVAL") or REPO.parent / "shared" / "eval")
 
 
 @pytest.fixture(scope="session")

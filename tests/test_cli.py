@@ -47,6 +47,7 @@ def test_help_on_every_command():
         ["report"],
         ["models"],
         ["ingest"],
+        ["clips"],
     ):
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0, (command, result.output)

@@ -166,3 +166,106 @@ def test_empty_run_still_renders(embedder):
     html = render_report_html(findings, personas, theme_trends([], findings), [])
     assert "No recurring themes were found." in html
     assert '<section id="personas"' not in html and '<section id="trends"' not in html
+
+
+def test_every_audio_quote_gets_a_play_control(persona_corpus):
+    statements, _, findings, personas = persona_corpus
+    docs = sorted({s.doc_id for s in statements})
+    audio_docs = set(docs[: max(1, len(docs) // 2)])  # half the interviews were recordings
+    sources = {d: f"../calls/{d}.m4a" for d in audio_docs}
+    html = render_report_html(findings, personas, None, statements, audio_sources=sources)
+    quotes = re.findall(r'<blockquote class="q".*?</blockquote>', html, flags=re.S)
+    expected = 0
+    for q in quotes:
+        doc = re.search(r'<span class="doc">(.*?)</span>', q).group(1)
+        timed = "\u2013" in (re.search(r'<span class="ts">(.*?)</span>', q) or [""])[0]
+        wanted = doc in audio_docs and timed
+        expected += wanted
+        assert ('class="play"' in q) == wanted, q
+        if wanted:
+            src = re.search(r'data-src="([^"]+)"', q).group(1)
+            start, end = re.search(r"#t=([\d.]+),([\d.]+)", src).groups()
+            assert src.startswith(f"../calls/{doc}.m4a#t=") and float(start) < float(end)
+            assert f'data-start="{start}"' in q and f'data-end="{end}"' in q  # JS stops at the end
+    assert expected > 0
+    assert "media-src 'self' file: data:" in html
+    # without audio: no play controls, and the CSP allows no media at all
+    plain = render_report_html(findings, personas, None, statements)
+    assert 'class="play"' not in plain and "media-src" not in plain
+
+
+def test_embedded_clips_make_play_controls_self_contained(persona_corpus):
+    from insightminer.clips import iter_quotes, quote_key
+
+    statements, _, findings, personas = persona_corpus
+    quote = next(q for q in iter_quotes(findings) if q.get("start") is not None)
+    key = quote_key(quote["doc_id"], quote["start"], quote["end"])
+    html = render_report_html(
+        findings, personas, None, statements, audio_clips={key: "data:audio/mp4;base64,AAAA"}
+    )
+    assert html.count('data-src="data:audio/mp4;base64,AAAA"') >= 1
+    assert "#t=" not in html  # no file is referenced when clips are embedded
+
+
+def test_play_controls_play_exactly_the_quote_in_chromium(fixtures_dir, tmp_path):
+    """Under the report's CSP, a quote's button plays its recording from start to end, then stops:
+    once from the recording beside the run folder, once from an embedded clip."""
+    import shutil
+
+    from insightminer.audio import decode_audio
+    from insightminer.clips import clip_data_uri, quote_key
+
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.skip("Chromium is not installed (/usr/bin/chromium absent; run scripts/install_chromium.sh)")
+    (tmp_path / "calls").mkdir()
+    shutil.copy(fixtures_dir / "audio" / "customer_sentence.wav", tmp_path / "calls" / "call_a.wav")
+    quotes = [
+        {"statement_id": "a", "doc_id": "call_a", "speaker": "Ana", "text": "duplicate records",
+         "start": 2.0, "end": 3.5},
+        {"statement_id": "b", "doc_id": "call_b", "speaker": "Bo", "text": "it costs us hours",
+         "start": 4.0, "end": 5.5},
+    ]  # fmt: skip
+    findings = {
+        "findings": [{"rank": 1, "theme_id": 0, "label": "Duplicates", "evidence": quotes}],
+        "summary": {},
+    }
+    clip = clip_data_uri(
+        decode_audio(fixtures_dir / "audio" / "customer_sentence.wav")[4 * 16000 : int(5.5 * 16000)]
+    )
+    html = render_report_html(
+        findings,
+        {},
+        None,
+        [],
+        audio_sources={"call_a": "../calls/call_a.wav"},
+        audio_clips={quote_key("call_b", 4.0, 5.5): clip},
+    )
+    page = tmp_path / "run" / "report.html"
+    page.parent.mkdir()
+    page.write_text(html, encoding="utf-8")
+    watch = (
+        "(() => { window.__log = []; document.querySelectorAll('button.play').forEach((b, i) =>"
+        " new MutationObserver(() =>"
+        " window.__log.push([i, b.classList.contains('playing'), performance.now()]))"
+        ".observe(b, {attributes: true})); return document.querySelectorAll('button.play').length })()"
+    )
+    wait = "new Promise(r => setTimeout(() => r(window.__log.splice(0)), 3000))"
+    result = load_page(
+        page,
+        chromium=chromium,
+        evaluate=(
+            watch,
+            "document.querySelectorAll('button.play')[0].click()",
+            wait,
+            "document.querySelectorAll('button.play')[1].click() || 'second'",
+            wait + " ",
+        ),
+    )
+    assert result.errors == [], result.errors
+    assert result.evaluated[watch] == 2
+    for log in (result.evaluated[wait], result.evaluated[wait + " "]):
+        states = [on for _, on, _ in log]
+        assert states == [True, False], log  # started, then stopped by itself at the quote's end
+        played_ms = log[1][2] - log[0][2]
+        assert 1000 < played_ms < 2600, log  # the 1.5 s quote, not the rest of the recording

@@ -67,7 +67,7 @@ def test_customer_sentence_key_words(results: dict, ext: str) -> None:
         assert "crm" in words(text), text
     utt = transcript.utterances[0]
     assert 0.0 <= utt.start < 0.5 and 6.0 < utt.end <= 6.9
-    assert any("single-speaker fallback" in n for n in transcript.notes)
+    assert any("offline diarization: 1 speaker found" in n for n in transcript.notes)
 
 
 def test_batched_over_files_in_one_model_call(results: dict) -> None:
@@ -251,6 +251,11 @@ def test_transformers_backend_on_real_weights(hf_tiny_en: Path, audio_dir: Path)
     text = " ".join(u.text for u in transcript.utterances)
     assert {"crm", "duplicate", "records"} <= words(text), text
     assert transcriber.stats["model_calls"] == 1
+    # word timestamps from the cross-attention alignment heads: ordered, inside the 6.75 s clip
+    utt = transcript.utterances[0]
+    assert utt.words and "duplicate" in " ".join(str(w[2]).lower() for w in utt.words)
+    assert all(a[0] <= b[0] for a, b in zip(utt.words, utt.words[1:], strict=False))
+    assert 0.0 <= utt.start < 1.0 and 5.0 < utt.end <= 6.8 and utt.end == utt.words[-1][1]
 
 
 @pytest.mark.gpu
