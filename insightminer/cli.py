@@ -186,6 +186,9 @@ def run(
     from insightminer.pipeline import NoUsableInputError, Pipeline
     from insightminer.readers.common import parse_field_mapping
 
+    if motivator_backend == "nli" and not nli_model and not no_motivators:
+        # Said before any input is read or model loaded, not after the run's first stages.
+        _fail("--motivator-backend nli needs --nli-model (a local NLI model folder or a Hugging Face id)")
     config = Config(
         embedding_model=embedding_model,
         emotion_model=emotion_model,

@@ -268,7 +268,9 @@ class Pipeline:
 
         with self._stage("motivators"):
             classifier = MotivatorClassifier(
-                self.config.motivator_model, backend=self.config.motivator_backend
+                self.config.motivator_model,
+                backend=self.config.motivator_backend,
+                nli_model=self.config.nli_model,
             )
             texts = [s.text for s in statements]
             vectors = self._embed_for(classifier.embedding_model, texts, embeddings)
