@@ -486,6 +486,10 @@ def train_classifier(
         out,
         embedder=_embedder_for(embedding_model),
         multi_label=multi_label,
+        label_separator=label_separator,
+        cv_folds=cv_folds,
+        random_state=seed,
+        epochs=epochs,
     )
     cv = (metrics.get("cv") or {}).get("macro_f1")
     console.print(

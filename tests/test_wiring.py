@@ -181,3 +181,30 @@ def test_pipeline_names_a_missing_nli_model(tmp_path):
     with pytest.raises(ModelUnavailableError, match="Cannot load the NLI model") as info:
         pipeline.motivators(_statements(), np.zeros((2, 384), dtype=np.float32))
     assert str(missing) in str(info.value)
+
+
+def test_train_classifier_options_reach_the_training(tmp_path, monkeypatch):
+    """--label-separator, --cv-folds, --seed and --epochs change what is trained (real training, tiny CSV)."""
+    import csv
+    import json
+
+    monkeypatch.setenv("INSIGHTMINER_CACHE_DIR", str(tmp_path / "cache"))
+    rows = [[f"The invoice for order {i} was charged twice.", "billing"] for i in range(3)]
+    rows += [[f"Parcel {i} arrived a week late.", "shipping"] for i in range(3)]
+    rows += [["We were billed for express delivery and it came late.", "billing|shipping"]]
+    data = tmp_path / "labels.csv"
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["body", "topic"], *rows])
+    out = tmp_path / "head"
+    args = ["train-classifier", str(data), "--text-column", "body", "--label-column", "topic"]
+    args += ["--out", str(out), "--multi-label", "--label-separator", "|"]
+    args += ["--cv-folds", "3", "--seed", "7", "--epochs", "5"]
+    assert _options("train-classifier") >= {"--label-separator", "--cv-folds", "--seed", "--epochs"}
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    trained = json.loads((out / "head.json").read_text(encoding="utf-8"))["metadata"]["training_data"]
+    # "|" split the last row into two labels (the default ";" would have made a third label of it).
+    assert trained["labels"] == ["billing", "shipping"]
+    assert trained["label_counts"] == {"billing": 4, "shipping": 4}
+    assert trained["cv"]["folds"] == 3
+    assert (trained["random_state"], trained["epochs"]) == (7, 5)
