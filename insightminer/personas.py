@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from insightminer.schema import Statement
+from insightminer.timefmt import format_timestamp
 
 SCHEMA_VERSION = "1.0"
 ALL_CUSTOMERS = "All customers"
@@ -644,16 +645,6 @@ def build_personas(
 
 # --------------------------------------------------------------------------------------------------
 # Markdown
-
-
-def format_timestamp(seconds: float | None) -> str:
-    """mm:ss (h:mm:ss past an hour); empty when unknown."""
-    if seconds is None:
-        return ""
-    total = int(max(float(seconds), 0.0))
-    h, rem = divmod(total, 3600)
-    m, s = divmod(rem, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
 def _md_escape(text: str) -> str:

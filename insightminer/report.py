@@ -18,17 +18,9 @@ import pyarrow.parquet as pq
 from insightminer.csvio import csv_text
 from insightminer.schema import Statement
 from insightminer.storage import atomic_write_bytes, atomic_write_json, atomic_write_text
+from insightminer.timefmt import format_timestamp
 
 FINDINGS_SCHEMA_VERSION = "2.0"
-
-
-def format_timestamp(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    total = int(round(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
 def cite(item: dict[str, Any]) -> str:

@@ -17,6 +17,7 @@ from collections import Counter
 from typing import Any
 
 from insightminer.schema import Statement
+from insightminer.timefmt import format_timestamp
 
 #: Colour-blind-safe palette (Okabe & Ito), darkened where needed for contrast on white.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F7F7F", "#332288")
@@ -43,19 +44,6 @@ def json_for_script(data: Any) -> str:
     ):
         text = text.replace(raw, safe)
     return text
-
-
-def mmss(seconds: float | None) -> str:
-    """mm:ss (h:mm:ss past an hour); empty when unknown."""
-    if seconds is None:
-        return ""
-    try:
-        total = int(max(float(seconds), 0.0))
-    except (TypeError, ValueError):
-        return ""
-    h, rem = divmod(total, 3600)
-    m, s = divmod(rem, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
 def _plural(n: Any, word: str) -> str:
@@ -361,9 +349,9 @@ def svg_sparkline(periods: list[str], values: list[float], label: str, notes: li
 
 def _quote(item: dict, segment: str | None = None, extra: str = "") -> str:
     """One quote with its provenance: speaker, doc id, mm:ss-mm:ss, segment, support count."""
-    when = mmss(item.get("start"))
+    when = format_timestamp(item.get("start"))
     if when and item.get("end") is not None:
-        when += "\u2013" + mmss(item.get("end"))
+        when += "\u2013" + format_timestamp(item.get("end"))
     meta = [
         f'<span class="who">{esc(item.get("speaker", ""))}</span>',
         f'<span class="doc">{esc(item.get("doc_id", ""))}</span>',

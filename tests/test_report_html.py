@@ -13,7 +13,6 @@ from insightminer.browser import find_chromium, load_page
 from insightminer.personas import build_personas
 from insightminer.report_html import (
     json_for_script,
-    mmss,
     render_report_html,
     theme_positions_from_embeddings,
 )
@@ -113,7 +112,6 @@ def test_json_for_script_cannot_close_the_script():
     import json
 
     assert json.loads(text) == payload
-    assert mmss(None) == "" and mmss(59.9) == "00:59" and mmss(3600) == "1:00:00"
 
 
 def test_report_renders_in_headless_chromium(report, tmp_path):
