@@ -16,6 +16,7 @@ import math
 from collections import Counter
 from typing import Any
 
+from insightminer.personas import JOURNEY_STAGES
 from insightminer.schema import Statement
 from insightminer.timefmt import format_timestamp
 
@@ -24,7 +25,6 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7
 ACCENT = "#1F4E79"
 SEP = " \u00b7 "
 ELLIPSIS = " \u2026"
-STAGES = ("discovery", "evaluation", "onboarding", "retention", "advocacy")
 
 
 def esc(value: Any) -> str:
@@ -620,16 +620,16 @@ def _persona(p: dict) -> str:
 <div class="quad feels"><h4>Feels</h4><div class="chips">{emo_chips}</div>{_item_list(feels.get("items", []), seg, "No emotions detected in this segment's statements.")}</div>
 </div>"""
     stages = p.get("journey_stages") or {}
-    total = sum(int((stages.get(s) or {}).get("statements", 0)) for s in STAGES) or 1
+    total = sum(int((stages.get(s) or {}).get("statements", 0)) for s in JOURNEY_STAGES) or 1
     journey_cells = "".join(
         f'<div class="stage"><div class="sn">{esc(_human(s))}</div><div class="sc">{esc((stages.get(s) or {}).get("statements", 0))}</div>'
         f'<div class="strack"><span style="width:{100 * int((stages.get(s) or {}).get("statements", 0)) / total:.1f}%"></span></div>'
         f'<div class="muted small">{esc(_plural((stages.get(s) or {}).get("interviews", 0), "interview"))}</div></div>'
-        for s in STAGES
+        for s in JOURNEY_STAGES
     )
     journey_quotes = "".join(
         f"<h5>{esc(_human(s))}</h5>{_item_list((stages.get(s) or {}).get('evidence', []), seg)}"
-        for s in STAGES
+        for s in JOURNEY_STAGES
         if (stages.get(s) or {}).get("evidence")
     )
 
