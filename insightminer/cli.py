@@ -25,6 +25,7 @@ OUT_DIR = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
 # Options with a fixed set of values or a range are checked by the parser, before anything runs.
 MOTIVATOR_BACKENDS = Literal["head", "similarity", "nli"]
 ASR_BACKENDS = Literal["faster-whisper", "transformers"]
+DEVICES = Literal["cpu", "cuda", "auto"]  # insightminer.devices.DEVICES
 MAX_FILE_MB = Annotated[
     float, typer.Option(min=0.001, help="Skip transcript files larger than this (MB, > 0).")
 ]
@@ -152,7 +153,7 @@ def run(
     asr_backend: Annotated[
         ASR_BACKENDS, typer.Option(help="faster-whisper | transformers")
     ] = "faster-whisper",
-    device: Annotated[str, typer.Option(help="cpu | cuda | auto")] = "cpu",
+    device: Annotated[DEVICES, typer.Option(help="cpu | cuda | auto")] = "cpu",
     min_theme_documents: Annotated[
         int, typer.Option(min=1, help="Interviews a theme needs to become a finding.")
     ] = 2,

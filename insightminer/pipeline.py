@@ -22,6 +22,7 @@ import numpy as np
 
 from insightminer import __version__
 from insightminer.config import Config
+from insightminer.devices import resolve_device
 from insightminer.embed import Embedder
 from insightminer.interview_themes import ThemeInfo
 from insightminer.rank import rank_findings, split_by_type
@@ -125,7 +126,7 @@ class Pipeline:
         name = model or self.config.embedding_model
         if name not in self._embedders:
             cache = self.cache_dir()
-            device = _torch_device(self.config.device)
+            device = resolve_device(self.config.device)
             encoder = (
                 self.ray().embedding_encoder(name, device, self.config.batch_size)
                 if self.config.executor == "ray"
@@ -711,17 +712,6 @@ def _code_fingerprint() -> str:
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-def _torch_device(device: str) -> str:
-    if device != "auto":
-        return device
-    try:
-        import torch
-
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    except ImportError:  # pragma: no cover
-        return "cpu"
 
 
 def _theme_positions(theme_model: Any) -> dict[int, tuple[float, float]] | None:
