@@ -61,10 +61,6 @@ EMBEDDING_MODEL = Annotated[
 ]
 
 
-class CliError(Exception):
-    """A failure with a message for the user (no traceback)."""
-
-
 def _fail(message: str, code: int = 1) -> None:
     # Messages quote paths and file content: user data is never read as console markup.
     console.print(f"[bold red]error:[/bold red] {escape(str(message))}")

@@ -73,37 +73,6 @@ def _trim(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "\u2026"
 
 
-def theme_positions_from_embeddings(
-    statements: list[Statement], embeddings: Any
-) -> dict[int, tuple[float, float]]:
-    """2-D theme map positions: the first two principal components of the theme centroid embeddings.
-
-    Deterministic: each component's sign is fixed so that its largest-magnitude loading is positive.
-    Returns {} with fewer than three themes (nothing to lay out).
-    """
-    import numpy as np
-
-    emb = np.asarray(embeddings, dtype=np.float64)
-    if emb.ndim != 2 or len(emb) != len(statements):
-        raise ValueError(f"embeddings must have one row per statement: got {emb.shape} for {len(statements)}")
-    members: dict[int, list[int]] = {}
-    for i, st in enumerate(statements):
-        if st.theme_id >= 0:
-            members.setdefault(int(st.theme_id), []).append(i)
-    if len(members) < 3:
-        return {}
-    ids = sorted(members)
-    centroids = np.stack([emb[members[t]].mean(axis=0) for t in ids])
-    centred = centroids - centroids.mean(axis=0)
-    _, _, vt = np.linalg.svd(centred, full_matrices=False)
-    comps = vt[:2]
-    for k in range(len(comps)):
-        if comps[k][int(np.argmax(np.abs(comps[k])))] < 0:
-            comps[k] = -comps[k]
-    xy = centred @ comps.T
-    return {t: (round(float(xy[j, 0]), 6), round(float(xy[j, 1]), 6)) for j, t in enumerate(ids)}
-
-
 # --------------------------------------------------------------------------------------------------
 # SVG charts (all text escaped; sizes fixed so the layout is stable)
 
@@ -585,7 +554,7 @@ def _other_lists(findings: dict) -> str:
     )
 
 
-def _item_list(items: list[dict], segment: str, empty: str = "No evidence in this segment.") -> str:
+def _item_list(items: list[dict], empty: str = "No evidence in this segment.") -> str:
     if not items:
         return f'<p class="muted empty">{esc(empty)}</p>'
     return "".join(_quote(i, segment="") for i in items)
@@ -614,10 +583,10 @@ def _persona(p: dict) -> str:
         [f"{_human(e['emotion'])} {_pct(e['share'])}" for e in feels.get("emotions", [])[:6]], "chip emo"
     )
     quadrants = f"""<div class="empathy">
-<div class="quad says"><h4>Says</h4>{_item_list(em.get("says", []), seg)}</div>
-<div class="quad thinks"><h4>Thinks</h4>{_item_list(em.get("thinks", []), seg)}</div>
-<div class="quad does"><h4>Does</h4>{_item_list(em.get("does", []), seg)}</div>
-<div class="quad feels"><h4>Feels</h4><div class="chips">{emo_chips}</div>{_item_list(feels.get("items", []), seg, "No emotions detected in this segment's statements.")}</div>
+<div class="quad says"><h4>Says</h4>{_item_list(em.get("says", []))}</div>
+<div class="quad thinks"><h4>Thinks</h4>{_item_list(em.get("thinks", []))}</div>
+<div class="quad does"><h4>Does</h4>{_item_list(em.get("does", []))}</div>
+<div class="quad feels"><h4>Feels</h4><div class="chips">{emo_chips}</div>{_item_list(feels.get("items", []), "No emotions detected in this segment's statements.")}</div>
 </div>"""
     stages = p.get("journey_stages") or {}
     total = sum(int((stages.get(s) or {}).get("statements", 0)) for s in JOURNEY_STAGES) or 1
@@ -628,14 +597,14 @@ def _persona(p: dict) -> str:
         for s in JOURNEY_STAGES
     )
     journey_quotes = "".join(
-        f"<h5>{esc(_human(s))}</h5>{_item_list((stages.get(s) or {}).get('evidence', []), seg)}"
+        f"<h5>{esc(_human(s))}</h5>{_item_list((stages.get(s) or {}).get('evidence', []))}"
         for s in JOURNEY_STAGES
         if (stages.get(s) or {}).get("evidence")
     )
 
     def block(title: str, key: str) -> str:
         items = p.get(key) or []
-        return f"<details class='facet'><summary>{title} <span class='muted'>({len(items)})</span></summary>{_item_list(items, seg)}</details>"
+        return f"<details class='facet'><summary>{title} <span class='muted'>({len(items)})</span></summary>{_item_list(items)}</details>"
 
     return f"""<article class="persona card" id="persona-{esc(seg)}">
 <header><h3>{esc(seg)}</h3>{badge}</header>
