@@ -296,17 +296,17 @@ def transcribe(
     word_timestamps: Annotated[bool, typer.Option(help="Word-level timestamps.")] = False,
     no_vad: Annotated[bool, typer.Option("--no-vad", help="Do not skip silence with VAD.")] = False,
     batch_size: Annotated[int, typer.Option(min=1, help="Segments decoded together.")] = 8,
-    beam_size: Annotated[int, typer.Option(min=1, help="Beam size (1 = greedy).")] = 1,
-    no_split_stereo: Annotated[
+    beam_size: Annotated[int, typer.Option(min=1, help="Beam size (1 = greedy).")] = 1,  # noqa: ARG001 - accepted, not yet wired (issue 11)
+    no_split_stereo: Annotated[  # noqa: ARG001 - accepted, not yet wired (issue 11)
         bool,
         typer.Option("--no-split-stereo", help="Do not transcribe stereo channels as separate speakers."),
     ] = False,
-    speaker_names: Annotated[
+    speaker_names: Annotated[  # noqa: ARG001 - accepted, not yet wired (issue 11)
         str | None, typer.Option(help="Names for channel 1, 2 of stereo calls, e.g. 'Rep,Customer'.")
     ] = None,
-    max_hours: Annotated[float, typer.Option(min=0.001, help="Reject files longer than this.")] = 4.0,
+    max_hours: Annotated[float, typer.Option(min=0.001, help="Reject files longer than this.")] = 4.0,  # noqa: ARG001 - accepted, not yet wired (issue 11)
     cache_dir: Annotated[Path | None, typer.Option(help="Transcript cache folder.")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Transcribe again even when cached.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Transcribe again even when cached.")] = False,  # noqa: ARG001 - accepted, not yet wired (issue 11)
 ) -> None:
     """Transcribe audio/video files to JSON, WebVTT and SRT transcripts with speakers and timestamps."""
     from insightminer.config import default_cache_dir

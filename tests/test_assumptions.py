@@ -67,7 +67,7 @@ def test_unvoiced_assumptions_and_unassumed_themes(checked):
     assert not {"pricing", "crm_sync"} & unassumed_topics
 
 
-def test_misaligned_inputs_are_clear_errors(embedder):
+def test_misaligned_inputs_are_clear_errors():
     emb = np.eye(3, dtype=np.float32)
     with pytest.raises(ValueError, match="aligned"):
         check_assumptions(["a"], emb[:1], emb, ["x", "y", "z"], ["d1"], np.zeros(3, int), [])

@@ -43,7 +43,7 @@ class _Collector(HTMLParser):
         self.tags.append((tag, dict(attrs)))
         self._in_script = tag == "script"
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, _tag):
         self._in_script = False
 
     def handle_data(self, data):

@@ -35,7 +35,7 @@ def _run_config(monkeypatch, args: list[str]):
 
     class RecordingPipeline:
         def __init__(self, config, console=None, on_input=None):
-            seen["config"] = config
+            seen["config"], seen["console"] = config, console
             seen["on_input"] = on_input
 
         def run(self, inputs, out):
