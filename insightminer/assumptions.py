@@ -254,7 +254,7 @@ def check_assumptions(
         mapped_theme_ids.update(f["theme_id"] for f in entry["findings"])
         results.append(entry)
 
-    unassumed = _unassumed(findings, mapped_theme_ids, results, statements, members, n_docs, opts)
+    unassumed = _unassumed(findings, mapped_theme_ids, results, statements, n_docs, opts)
     return {
         "method": {
             "pair_model": (getattr(pair_model, "metadata", {}) or {}).get("name", "assumption-check"),
@@ -480,7 +480,6 @@ def _unassumed(
     mapped: set[int],
     results: list[dict[str, Any]],
     statements: Sequence[Statement],
-    members: dict[int, list[int]],
     n_docs: int,
     opts: AssumptionOptions,
 ) -> list[dict[str, Any]]:

@@ -13,9 +13,11 @@ from typing import Any
 
 import numpy as np
 
-#: File extensions the ingest stage routes to the transcriber.
+#: File extensions the ingest stage routes to the transcriber (audio, and video whose sound track
+#: PyAV decodes). The one list: ingest, the pipeline and `transcribe` all import it from here.
 AUDIO_EXTENSIONS: frozenset[str] = frozenset(
-    {".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".webm", ".mp4", ".mkv", ".wma"}
+    {".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".wma"}
+    | {".webm", ".mp4", ".mkv", ".mov"}  # video containers
 )
 
 

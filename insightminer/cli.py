@@ -25,6 +25,7 @@ OUT_DIR = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
 # Options with a fixed set of values or a range are checked by the parser, before anything runs.
 MOTIVATOR_BACKENDS = Literal["head", "similarity", "nli"]
 ASR_BACKENDS = Literal["faster-whisper", "transformers"]
+DEVICES = Literal["cpu", "cuda", "auto"]  # insightminer.devices.DEVICES
 MAX_FILE_MB = Annotated[
     float, typer.Option(min=0.001, help="Skip transcript files larger than this (MB, > 0).")
 ]
@@ -101,10 +102,6 @@ def _check_speakers(speakers: int | None, min_speakers: int, max_speakers: int) 
 def _split_names(names: str | None) -> tuple[str, ...] | None:
     parts = tuple(n.strip() for n in (names or "").split(",") if n.strip())
     return parts or None
-
-
-class CliError(Exception):
-    """A failure with a message for the user (no traceback)."""
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -198,7 +195,7 @@ def run(
     asr_backend: Annotated[
         ASR_BACKENDS, typer.Option(help="faster-whisper | transformers")
     ] = "faster-whisper",
-    device: Annotated[str, typer.Option(help="cpu | cuda | auto")] = "cpu",
+    device: Annotated[DEVICES, typer.Option(help="cpu | cuda | auto")] = "cpu",
     min_theme_documents: Annotated[
         int, typer.Option(min=1, help="Interviews a theme needs to become a finding.")
     ] = 2,
@@ -245,6 +242,9 @@ def run(
     from insightminer.readers.common import parse_field_mapping
 
     _check_speakers(speakers, min_speakers, max_speakers)
+    if motivator_backend == "nli" and not nli_model and not no_motivators:
+        # Said before any input is read or model loaded, not after the run's first stages.
+        _fail("--motivator-backend nli needs --nli-model (a local NLI model folder or a Hugging Face id)")
 
     config = Config(
         embedding_model=embedding_model,
@@ -600,6 +600,10 @@ def train_classifier(
         out,
         embedder=_embedder_for(embedding_model),
         multi_label=multi_label,
+        label_separator=label_separator,
+        cv_folds=cv_folds,
+        random_state=seed,
+        epochs=epochs,
     )
     cv = (metrics.get("cv") or {}).get("macro_f1")
     console.print(

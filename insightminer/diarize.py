@@ -337,7 +337,6 @@ class EmbeddingDiarizer:
             return np.zeros(n, dtype=int)
         order = np.argsort(windows.spans[:, 0], kind="stable")
         x = windows.vectors[order].astype(np.float64)
-        spans = windows.spans[order]
         x /= np.linalg.norm(x, axis=1, keepdims=True).clip(1e-9)
         # a long call has tens of thousands of windows: the affinity matrix is n x n, so the count and
         # the first labels come from means of consecutive windows; every window is labelled after
@@ -349,15 +348,15 @@ class EmbeddingDiarizer:
         if k_max < k_min:
             return np.zeros(n, dtype=int)
         pooled_labels = _spectral_labels(pooled @ pooled.T, k_min, k_max, fixed=o.num_speakers is not None)
-        labels = self._smooth(x, np.repeat(pooled_labels, group)[:n], spans)
+        labels = self._smooth(x, np.repeat(pooled_labels, group)[:n])
         labels = self._prune(x, labels)
         if o.num_speakers is None:
-            labels = self._merge(x, labels, spans, k_min)
+            labels = self._merge(x, labels, k_min)
         out = np.empty(n, dtype=int)
         out[order] = _renumber(labels)
         return out
 
-    def _merge(self, x: np.ndarray, labels: np.ndarray, spans: np.ndarray, k_min: int) -> np.ndarray:
+    def _merge(self, x: np.ndarray, labels: np.ndarray, k_min: int) -> np.ndarray:
         """Merge the two most alike clusters while their centroids are as alike as one voice's."""
         while len(set(labels.tolist())) > k_min:
             cents = _centroids(x, labels)
@@ -366,10 +365,10 @@ class EmbeddingDiarizer:
             sim, i, j = max(pairs)
             if sim <= self.options.single_speaker_similarity:
                 break
-            labels = self._smooth(x, _renumber(np.where(labels == j, i, labels)), spans)
+            labels = self._smooth(x, _renumber(np.where(labels == j, i, labels)))
         return labels
 
-    def _smooth(self, x: np.ndarray, labels: np.ndarray, spans: np.ndarray) -> np.ndarray:
+    def _smooth(self, x: np.ndarray, labels: np.ndarray) -> np.ndarray:
         """Viterbi relabelling against the centroids (x is in time order), twice at most."""
         for _ in range(2):
             cents = _centroids(x, labels)

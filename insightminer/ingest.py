@@ -15,6 +15,7 @@ import stat
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from insightminer.audio import AUDIO_EXTENSIONS
 from insightminer.metadata import find_sidecars, is_sidecar_name, load_metadata, lookup, metadata_from_path
 from insightminer.readers.common import (
     FieldMap,
@@ -45,23 +46,6 @@ __all__ = [
 
 TRANSCRIPT_EXTENSIONS: frozenset[str] = frozenset(
     {".txt", ".vtt", ".srt", ".json", ".jsonl", ".csv", ".tsv", ".docx", ".md"}
-)
-AUDIO_EXTENSIONS: frozenset[str] = frozenset(
-    {
-        ".wav",
-        ".mp3",
-        ".m4a",
-        ".flac",
-        ".ogg",
-        ".oga",
-        ".opus",
-        ".webm",
-        ".mp4",
-        ".mkv",
-        ".mov",
-        ".aac",
-        ".wma",
-    }
 )
 AUDIO_DISABLED_REASON = "audio input needs transcription (the transcribe stage is disabled)"
 

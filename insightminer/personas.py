@@ -25,6 +25,7 @@ import numpy as np
 from insightminer.report import md_escape as _md_escape
 from insightminer.schema import Statement
 from insightminer.signals import describe, summarise_signals
+from insightminer.timefmt import format_timestamp
 
 SCHEMA_VERSION = "2.0"  # 2.0: motivators / Feels are counts of confident labels (was share mixes)
 ALL_CUSTOMERS = "All customers"
@@ -634,16 +635,6 @@ def build_personas(
 
 # --------------------------------------------------------------------------------------------------
 # Markdown
-
-
-def format_timestamp(seconds: float | None) -> str:
-    """mm:ss (h:mm:ss past an hour); empty when unknown."""
-    if seconds is None:
-        return ""
-    total = int(max(float(seconds), 0.0))
-    h, rem = divmod(total, 3600)
-    m, s = divmod(rem, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
 def _md_item(item: dict) -> str:

@@ -22,6 +22,7 @@ import numpy as np
 
 from insightminer import __version__
 from insightminer.config import Config
+from insightminer.devices import resolve_device
 from insightminer.embed import Embedder
 from insightminer.interview_themes import ThemeInfo
 from insightminer.rank import rank_findings, split_by_type
@@ -125,7 +126,7 @@ class Pipeline:
         name = model or self.config.embedding_model
         if name not in self._embedders:
             cache = self.cache_dir()
-            device = _torch_device(self.config.device)
+            device = resolve_device(self.config.device)
             encoder = (
                 self.ray().embedding_encoder(name, device, self.config.batch_size)
                 if self.config.executor == "ray"
@@ -253,7 +254,7 @@ class Pipeline:
             detector = StatementKindDetector(
                 self.config.statement_model,
                 backend=self.config.embedding_backend,
-                device=_torch_device(self.config.device),
+                device=resolve_device(self.config.device),
             )
             texts = [s.text for s in statements]
             vectors = self._embed_for(detector.embedding_model, texts, embeddings)
@@ -270,7 +271,7 @@ class Pipeline:
                 self.config.emotion_model,
                 min_confidence=self.config.min_confidence,
                 backend=self.config.embedding_backend,
-                device=_torch_device(self.config.device),
+                device=resolve_device(self.config.device),
             )
             texts = [s.text for s in statements]
             vectors = self._embed_for(classifier.embedding_model, texts, embeddings)
@@ -286,6 +287,7 @@ class Pipeline:
                 self.config.motivator_model,
                 backend=self.config.motivator_backend,
                 min_confidence=self.config.min_confidence,
+                nli_model=self.config.nli_model,
             )
             texts = [s.text for s in statements]
             vectors = self._embed_for(classifier.embedding_model, texts, embeddings)
@@ -728,17 +730,6 @@ def _code_fingerprint() -> str:
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-def _torch_device(device: str) -> str:
-    if device != "auto":
-        return device
-    try:
-        import torch
-
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    except ImportError:  # pragma: no cover
-        return "cpu"
 
 
 def _theme_positions(theme_model: Any) -> dict[int, tuple[float, float]] | None:

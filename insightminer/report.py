@@ -19,18 +19,10 @@ from insightminer.csvio import csv_text
 from insightminer.schema import Statement
 from insightminer.signals import describe, label_name
 from insightminer.storage import atomic_write_bytes, atomic_write_json, atomic_write_text
+from insightminer.timefmt import format_timestamp
 
 # 2.0: a finding's emotions / motivators are counts of confident labels with quotes (was share mixes).
 FINDINGS_SCHEMA_VERSION = "2.0"
-
-
-def format_timestamp(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    total = int(round(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
 def cite(item: dict[str, Any]) -> str:

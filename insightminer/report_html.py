@@ -16,15 +16,16 @@ import json
 import math
 from typing import Any
 
+from insightminer.personas import JOURNEY_STAGES
 from insightminer.schema import Statement
 from insightminer.signals import describe, summarise_signals
+from insightminer.timefmt import format_timestamp
 
 #: Colour-blind-safe palette (Okabe & Ito), darkened where needed for contrast on white.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F7F7F", "#332288")
 ACCENT = "#1F4E79"
 SEP = " \u00b7 "
 ELLIPSIS = " \u2026"
-STAGES = ("discovery", "evaluation", "onboarding", "retention", "advocacy")
 
 
 def esc(value: Any) -> str:
@@ -44,19 +45,6 @@ def json_for_script(data: Any) -> str:
     ):
         text = text.replace(raw, safe)
     return text
-
-
-def mmss(seconds: float | None) -> str:
-    """mm:ss (h:mm:ss past an hour); empty when unknown."""
-    if seconds is None:
-        return ""
-    try:
-        total = int(max(float(seconds), 0.0))
-    except (TypeError, ValueError):
-        return ""
-    h, rem = divmod(total, 3600)
-    m, s = divmod(rem, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
 def _plural(n: Any, word: str) -> str:
@@ -84,37 +72,6 @@ def _human(label: str) -> str:
 def _trim(text: str, n: int) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= n else text[: n - 1].rstrip() + "\u2026"
-
-
-def theme_positions_from_embeddings(
-    statements: list[Statement], embeddings: Any
-) -> dict[int, tuple[float, float]]:
-    """2-D theme map positions: the first two principal components of the theme centroid embeddings.
-
-    Deterministic: each component's sign is fixed so that its largest-magnitude loading is positive.
-    Returns {} with fewer than three themes (nothing to lay out).
-    """
-    import numpy as np
-
-    emb = np.asarray(embeddings, dtype=np.float64)
-    if emb.ndim != 2 or len(emb) != len(statements):
-        raise ValueError(f"embeddings must have one row per statement: got {emb.shape} for {len(statements)}")
-    members: dict[int, list[int]] = {}
-    for i, st in enumerate(statements):
-        if st.theme_id >= 0:
-            members.setdefault(int(st.theme_id), []).append(i)
-    if len(members) < 3:
-        return {}
-    ids = sorted(members)
-    centroids = np.stack([emb[members[t]].mean(axis=0) for t in ids])
-    centred = centroids - centroids.mean(axis=0)
-    _, _, vt = np.linalg.svd(centred, full_matrices=False)
-    comps = vt[:2]
-    for k in range(len(comps)):
-        if comps[k][int(np.argmax(np.abs(comps[k])))] < 0:
-            comps[k] = -comps[k]
-    xy = centred @ comps.T
-    return {t: (round(float(xy[j, 0]), 6), round(float(xy[j, 1]), 6)) for j, t in enumerate(ids)}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -385,15 +342,15 @@ def _play(item: dict) -> str:
     stop = f' data-end="{b:.2f}"' if b is not None else ""
     return (
         f'<button type="button" class="play" data-src="{esc(src)}" data-start="{a:.2f}"{stop} '
-        f'aria-label="Play this quote ({esc(mmss(start))})">\u25b6 play</button>'
+        f'aria-label="Play this quote ({esc(format_timestamp(start))})">\u25b6 play</button>'
     )
 
 
 def _quote(item: dict, segment: str | None = None, extra: str = "") -> str:
     """One quote with its provenance: speaker, doc id, mm:ss-mm:ss, segment, support count."""
-    when = mmss(item.get("start"))
+    when = format_timestamp(item.get("start"))
     if when and item.get("end") is not None:
-        when += "\u2013" + mmss(item.get("end"))
+        when += "\u2013" + format_timestamp(item.get("end"))
     meta = [
         f'<span class="who">{esc(item.get("speaker", ""))}</span>',
         f'<span class="doc">{esc(item.get("doc_id", ""))}</span>',
@@ -639,7 +596,7 @@ def _other_lists(findings: dict) -> str:
     )
 
 
-def _item_list(items: list[dict], segment: str, empty: str = "No evidence in this segment.") -> str:
+def _item_list(items: list[dict], empty: str = "No evidence in this segment.") -> str:
     if not items:
         return f'<p class="muted empty">{esc(empty)}</p>'
     return "".join(_quote(i, segment="") for i in items)
@@ -665,28 +622,28 @@ def _persona(p: dict) -> str:
     feels = em.get("feels") or {}
     emo_chips = _chips(describe(feels["emotions"], n_statements), "chip emo") if feels.get("emotions") else ""
     quadrants = f"""<div class="empathy">
-<div class="quad says"><h4>Says</h4>{_item_list(em.get("says", []), seg)}</div>
-<div class="quad thinks"><h4>Thinks</h4>{_item_list(em.get("thinks", []), seg)}</div>
-<div class="quad does"><h4>Does</h4>{_item_list(em.get("does", []), seg)}</div>
-<div class="quad feels"><h4>Feels</h4><div class="chips">{emo_chips}</div>{_item_list(feels.get("items", []), seg, "No emotions detected in this segment's statements.")}</div>
+<div class="quad says"><h4>Says</h4>{_item_list(em.get("says", []))}</div>
+<div class="quad thinks"><h4>Thinks</h4>{_item_list(em.get("thinks", []))}</div>
+<div class="quad does"><h4>Does</h4>{_item_list(em.get("does", []))}</div>
+<div class="quad feels"><h4>Feels</h4><div class="chips">{emo_chips}</div>{_item_list(feels.get("items", []), "No emotions detected in this segment's statements.")}</div>
 </div>"""
     stages = p.get("journey_stages") or {}
-    total = sum(int((stages.get(s) or {}).get("statements", 0)) for s in STAGES) or 1
+    total = sum(int((stages.get(s) or {}).get("statements", 0)) for s in JOURNEY_STAGES) or 1
     journey_cells = "".join(
         f'<div class="stage"><div class="sn">{esc(_human(s))}</div><div class="sc">{esc((stages.get(s) or {}).get("statements", 0))}</div>'
         f'<div class="strack"><span style="width:{100 * int((stages.get(s) or {}).get("statements", 0)) / total:.1f}%"></span></div>'
         f'<div class="muted small">{esc(_plural((stages.get(s) or {}).get("interviews", 0), "interview"))}</div></div>'
-        for s in STAGES
+        for s in JOURNEY_STAGES
     )
     journey_quotes = "".join(
-        f"<h5>{esc(_human(s))}</h5>{_item_list((stages.get(s) or {}).get('evidence', []), seg)}"
-        for s in STAGES
+        f"<h5>{esc(_human(s))}</h5>{_item_list((stages.get(s) or {}).get('evidence', []))}"
+        for s in JOURNEY_STAGES
         if (stages.get(s) or {}).get("evidence")
     )
 
     def block(title: str, key: str) -> str:
         items = p.get(key) or []
-        return f"<details class='facet'><summary>{title} <span class='muted'>({len(items)})</span></summary>{_item_list(items, seg)}</details>"
+        return f"<details class='facet'><summary>{title} <span class='muted'>({len(items)})</span></summary>{_item_list(items)}</details>"
 
     return f"""<article class="persona card" id="persona-{esc(seg)}">
 <header><h3>{esc(seg)}</h3>{badge}</header>

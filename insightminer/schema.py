@@ -84,16 +84,3 @@ class Statement:
     emotions: dict[str, float] = field(default_factory=dict)  # label -> score, only labels above threshold
     motivators: dict[str, float] = field(default_factory=dict)
     context: str = ""  # the whole turn the statement came from (a passage to embed or show)
-
-
-@dataclass
-class Evidence:
-    """A quote that supports a finding, traceable to its source."""
-
-    statement_id: str
-    doc_id: str
-    speaker: str
-    text: str
-    start: float | None = None
-    end: float | None = None
-    segment: str | None = None

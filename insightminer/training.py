@@ -113,11 +113,6 @@ def _multi_label_scores(Y_true: np.ndarray, Y_pred: np.ndarray, labels: list[str
     }
 
 
-def _best_thresholds(probs: np.ndarray, Y: np.ndarray) -> np.ndarray:
-    """Per-label threshold maximising F1 on out-of-fold probabilities (not on the training fit)."""
-    return best_thresholds(probs, Y)
-
-
 def cross_validate(
     X: np.ndarray,
     y: np.ndarray,
@@ -223,7 +218,8 @@ def train_classifier(
     head = EmbeddingClassifier(labels, multi_label=multi_label, random_state=random_state, **head_params)
     head.fit(X, y)
     if multi_label and oof is not None:
-        head.thresholds_ = _best_thresholds(oof, y)
+        # Per-label thresholds maximising F1 on out-of-fold probabilities, not on the training fit.
+        head.thresholds_ = best_thresholds(oof, y)
 
     metrics: dict[str, Any] = {
         "data_file": csv_path.name,

@@ -52,7 +52,6 @@ STUDIES = [
 
 
 def similarity_rule(
-    texts: list[str],
     assumption_embeddings: np.ndarray,
     embeddings: np.ndarray,
     doc_ids: list[str],
@@ -161,7 +160,6 @@ def run_study(name: str, folder: Path, assumptions_file: Path, truth_file: Path,
     checked = result.findings["assumptions"]
     new = checked["assumptions"]
     old = similarity_rule(
-        [s.text for s in statements],
         a_emb,
         embeddings,
         [s.doc_id for s in statements],

@@ -35,7 +35,7 @@ def _statements(truth, theme_of) -> list[Statement]:
     return out
 
 
-def _findings(truth, statements, order):
+def _findings(statements, order):
     found = []
     for rank, theme in enumerate(order, 1):
         docs = sorted({s.doc_id for s in statements if s.theme_id == theme})
@@ -46,7 +46,7 @@ def _findings(truth, statements, order):
 def test_perfect_findings_pass_every_goal(bench, truth):
     ids = [p["id"] for p in truth.pains]
     statements = _statements(truth, lambda tag: ids.index(tag) if tag in ids else -1)
-    res = bench.score(truth, _findings(truth, statements, range(len(ids))), statements)
+    res = bench.score(truth, _findings(statements, range(len(ids))), statements)
     assert res["spearman"] == 1.0
     for p in res["pains"]:
         assert (p["led"], p["precision"], p["recall"]) == (1, 1.0, 1.0)
@@ -70,7 +70,7 @@ def test_split_merge_and_trap_evidence_are_caught(bench, truth):
     for s in statements:
         if s.theme_id == 0 and s.doc_id not in first_half and not s.text.startswith("No"):
             s.theme_id = 9  # pain A split over two findings, by interview
-    found = _findings(truth, statements, [0, 9, 1, 3, 4, 5, 6])
+    found = _findings(statements, [0, 9, 1, 3, 4, 5, 6])
     res = bench.score(truth, found, statements)
     by_id = {p["id"]: p for p in res["pains"]}
     assert by_id["A"]["led"] == 2 and by_id["A"]["recall"] < 1.0

@@ -183,7 +183,7 @@ def test_diarized_speakers_flow_into_roles_and_names(transcribed_call: dict) -> 
     assert [u.speaker for u in named] == ["Rep", "Ana", "Rep"]
 
 
-def test_single_voice_stays_one_speaker(fixtures_dir: Path, tmp_path: Path) -> None:
+def test_single_voice_stays_one_speaker(fixtures_dir: Path) -> None:
     transcriber = Transcriber(TranscribeOptions(device="cpu", use_cache=False))
     transcript = transcriber.transcribe(fixtures_dir / "audio" / "customer_sentence.wav")
     assert {u.speaker for u in transcript.utterances} == {"Speaker 1"}

@@ -22,7 +22,8 @@ def ray_cluster():
     ray.shutdown()
 
 
-def test_ray_run_matches_local_run(ray_cluster, tmp_path, embedder):
+@pytest.mark.usefixtures("ray_cluster")
+def test_ray_run_matches_local_run(tmp_path, embedder):
     folder = tmp_path / "in"
     folder.mkdir()
     for name in (

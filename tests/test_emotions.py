@@ -151,7 +151,7 @@ def test_annotate_csv(tmp_path, embedder, classifier):
     assert not (tmp_path / "x.csv").exists()
 
 
-def test_hybrid_model_reads_texts(embedder, embeddings):
+def test_hybrid_model_reads_texts(embeddings):
     if not (models_dir() / "emotions-hybrid").is_dir():
         pytest.skip("models/emotions-hybrid not shipped")
     hybrid = EmotionClassifier("emotions-hybrid")

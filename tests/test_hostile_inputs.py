@@ -361,7 +361,7 @@ def test_csv_commands_check_the_column_before_loading_a_model(tmp_path, monkeypa
     import insightminer.emotions
     import insightminer.motivators
 
-    def no_model(*args, **kwargs):
+    def no_model(*_args, **_kwargs):
         raise AssertionError("a model was loaded before the column was checked")
 
     monkeypatch.setattr(insightminer.emotions.EmotionClassifier, "__init__", no_model)

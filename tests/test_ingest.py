@@ -40,8 +40,12 @@ def test_extension_sets():
     assert TRANSCRIPT_EXTENSIONS == {
         ".txt", ".vtt", ".srt", ".json", ".jsonl", ".csv", ".tsv", ".docx", ".md"
     }  # fmt: skip
-    assert {".wav", ".mp3", ".m4a", ".mp4", ".flac"} <= AUDIO_EXTENSIONS
+    assert {".wav", ".mp3", ".m4a", ".mp4", ".mov", ".flac"} <= AUDIO_EXTENSIONS
     assert not TRANSCRIPT_EXTENSIONS & AUDIO_EXTENSIONS
+    # One list for ingest and the transcriber (a second copy once lacked .mov).
+    from insightminer import audio
+
+    assert AUDIO_EXTENSIONS is audio.AUDIO_EXTENSIONS
 
 
 # ---------------------------------------------------------------- plain text

@@ -16,11 +16,11 @@ from insightminer.personas import (
     classify_cues,
     cue_scores,
     evaluate_cues,
-    format_timestamp,
     load_cue_labels,
     personas_markdown,
 )
 from insightminer.storage import dumps_json
+from insightminer.timefmt import format_timestamp
 from insightminer.trends import period_of, theme_trends
 
 LABELS = Path(__file__).resolve().parent.parent / "data" / "labels" / "persona_cues.csv"

@@ -73,7 +73,7 @@ def test_planted_top_pain_points_rank_on_top(demo_run):
     assert scored["traps_in_findings"].get("team_speech", 0) == 0
 
 
-def test_findings_carry_traceable_quotes(demo_run, tmp_path):
+def test_findings_carry_traceable_quotes(demo_run):
     result, out, _ = demo_run
     table = pq.read_table(out / "segments.parquet").to_pylist()
     by_id = {row["statement_id"]: row for row in table}

@@ -7,15 +7,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from _persona_data import INJECTION, make_statements
+from _persona_data import INJECTION
 
 from insightminer.browser import find_chromium, load_page
 from insightminer.personas import build_personas
 from insightminer.report_html import (
     json_for_script,
-    mmss,
     render_report_html,
-    theme_positions_from_embeddings,
 )
 from insightminer.trends import theme_trends
 
@@ -45,7 +43,7 @@ class _Collector(HTMLParser):
         self.tags.append((tag, dict(attrs)))
         self._in_script = tag == "script"
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, _tag):
         self._in_script = False
 
     def handle_data(self, data):
@@ -95,15 +93,21 @@ def test_theme_positions_and_missing_optional_parts(report):
         render_report_html({"findings": "nope"}, personas, None, statements)
 
 
-def test_theme_positions_from_embeddings(embedder):
-    statements = make_statements()
-    embeddings = embedder.encode([s.text for s in statements])
-    positions = theme_positions_from_embeddings(statements, embeddings)
-    assert sorted(positions) == [0, 1, 2, 3]
-    assert theme_positions_from_embeddings(statements, embeddings.copy()) == positions
+def test_theme_map_positions_come_from_the_fitted_theme_model(embedder):
+    """The run's theme map: PCA of the fitted ThemeModel's centroids, the path `run` takes."""
+    from insightminer.pipeline import _theme_positions
+    from insightminer.themes import ThemeModel
+    from tests.theme_corpus import corpus
+
+    texts, _ = corpus()
+    emb = embedder.encode(texts)
+    model = ThemeModel(random_state=0, hierarchy=False).fit(emb, texts)
+    positions = _theme_positions(model)
+    assert len(model.centroids_) >= 3 and sorted(positions) == list(range(len(model.centroids_)))
+    again = ThemeModel(random_state=0, hierarchy=False).fit(emb.copy(), texts)
+    assert _theme_positions(again) == positions  # signs fixed: the map does not flip between runs
     xs = [p[0] for p in positions.values()]
     assert max(xs) - min(xs) > 0.1  # the themes are spread out, not stacked
-    assert theme_positions_from_embeddings(statements[:3], embeddings[:3]) == {}
 
 
 def test_json_for_script_cannot_close_the_script():
@@ -113,7 +117,6 @@ def test_json_for_script_cannot_close_the_script():
     import json
 
     assert json.loads(text) == payload
-    assert mmss(None) == "" and mmss(59.9) == "00:59" and mmss(3600) == "1:00:00"
 
 
 def test_report_renders_in_headless_chromium(report, tmp_path):

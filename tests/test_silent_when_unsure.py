@@ -91,7 +91,7 @@ def test_clear_motivators_get_their_label(motivators, embedder):
     assert sum(g == want for g, want in pairs) >= 4, pairs
 
 
-def test_min_confidence_overrides_the_calibration(motivators, embedder):
+def test_min_confidence_overrides_the_calibration(embedder):
     vectors = embedder.encode([t for t, _ in MOTIVATED])
     strict = MotivatorClassifier(min_confidence=1.0)
     assert {r["motivator"] for r in strict.predict_records(vectors)} == {"none"}

@@ -166,7 +166,7 @@ def test_cluster_csv_writes_one_row_per_input(tmp_path, embedder, data):
         "comment",
         out2,
         embedder=embedder,
-        statement_filter=lambda t, e: np.arange(len(t)) % 2 == 0,
+        statement_filter=lambda t, _vectors: np.arange(len(t)) % 2 == 0,
         model=ThemeModel(hierarchy=False),
     )
     with (out2 / "assignments.csv").open() as handle:

@@ -146,8 +146,9 @@ def test_three_hour_file_streams_in_bounded_time_and_memory(audio_dir: Path) -> 
     assert transcriber.stats["model_calls"] == 0
 
 
+@pytest.mark.usefixtures("results")  # after the batched run, as before
 def test_speech_across_a_streaming_block_edge_is_kept_whole(
-    transcriber: Transcriber, results: dict, audio_dir: Path, tmp_path: Path
+    transcriber: Transcriber, audio_dir: Path, tmp_path: Path
 ) -> None:
     speech = decode_audio(audio_dir / "customer_sentence.wav")
     audio = np.zeros(16000 * 620, dtype=np.float32)
@@ -169,7 +170,7 @@ class _ChannelEnergyDiarizer:
     def __init__(self, stereo: np.ndarray):
         self.stereo = stereo
 
-    def __call__(self, audio: np.ndarray, sample_rate: int) -> list[tuple[float, float, str]]:
+    def __call__(self, _audio: np.ndarray, sample_rate: int) -> list[tuple[float, float, str]]:
         hop = sample_rate // 10
         n = self.stereo.shape[1] // hop
         energy = (self.stereo[:, : n * hop].reshape(2, n, hop) ** 2).mean(axis=2)
@@ -185,8 +186,9 @@ class _ChannelEnergyDiarizer:
         return turns
 
 
+@pytest.mark.usefixtures("results")
 def test_diarizer_hook_on_mono_downmix(
-    options: TranscribeOptions, transcriber: Transcriber, results: dict, audio_dir: Path, tmp_path: Path
+    options: TranscribeOptions, transcriber: Transcriber, audio_dir: Path, tmp_path: Path
 ) -> None:
     loaded = transcriber
     stereo = decode_audio(audio_dir / "call_stereo.m4a", mono=False)
@@ -209,8 +211,9 @@ def test_pyannote_diarizer_is_optional() -> None:
         diarizer(np.zeros(16000, dtype=np.float32), 16000)
 
 
+@pytest.mark.usefixtures("results")
 def test_transcribe_command_writes_outputs_and_manifest(
-    results: dict, options: TranscribeOptions, audio_dir: Path, tmp_path: Path
+    options: TranscribeOptions, audio_dir: Path, tmp_path: Path
 ) -> None:
     from rich.console import Console
 
