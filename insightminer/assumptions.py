@@ -369,7 +369,14 @@ def _assess(
         notes.append(
             f"customers never named {', '.join(repr(t) for t in terms)}: related talk is not support"
         )
-    doc_ids = sorted(set().union(*(set(f["doc_ids"]) for f in mapped)) if mapped else s_docs)
+    if len(mapped) == 1:  # the count is the finding's count: one number for one problem
+        doc_ids = sorted(mapped[0]["doc_ids"])
+    elif mapped:
+        # One pain split over several findings: their union also holds each finding's other
+        # interviews, so count the interviews inside them where a statement voices the assumption.
+        doc_ids = sorted(s_docs & set().union(*(set(f["doc_ids"]) for f in mapped)))
+    else:
+        doc_ids = sorted(s_docs)
     need = opts.min_documents if mapped else opts.min_scattered_documents
     if not unnamed and len(doc_ids) >= need and len(s_docs) >= len(c_docs):
         verdict = "supported"
