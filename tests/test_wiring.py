@@ -85,6 +85,15 @@ def test_every_run_option_reaches_its_config_field(tmp_path, monkeypatch):
         "--ray-address": (["auto"], "ray_address", "auto"),
         "--ray-workers": (["3"], "ray_workers", 3),
         "--edits": (["edits.yaml"], "edits_file", "edits.yaml"),
+        "--embedding-backend": (["torch"], "embedding_backend", "torch"),
+        "--min-confidence": (["0.6"], "min_confidence", 0.6),
+        "--speakers": (["3"], "num_speakers", 3),
+        "--min-speakers": (["2"], "min_speakers", 2),
+        "--max-speakers": (["5"], "max_speakers", 5),
+        "--speaker-names": (["Rep,Ana"], "speaker_names", ["Rep", "Ana"]),
+        "--embed-clips": ([], "embed_clips", True),
+        # a --x/--no-x pair: the case passes the non-default spelling itself
+        "--diarize": (["--no-diarize"], "diarize", False),
         "--quiet": ([], "progress", False),
     }
     # --out is where the run is written, not a setting of the analysis.
@@ -92,6 +101,9 @@ def test_every_run_option_reaches_its_config_field(tmp_path, monkeypatch):
 
     args: list[str] = [str(tmp_path / "interviews"), "--out", str(tmp_path / "out")]
     for option, (values, _, _) in cases.items():
+        if values and values[0].startswith("--"):
+            args += values
+            continue
         if not values:
             args.append(option)
         for value in values:
