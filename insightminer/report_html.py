@@ -388,7 +388,7 @@ def _overview(findings: dict, personas: dict, statements: list[Statement]) -> st
             "Pain-point statements",
             summary.get("pain_point_statements", sum(s.kind == "pain_point" for s in statements)),
         ),
-        ("Themes", summary.get("themes", len(findings.get("findings", [])))),
+        ("Pain-point findings", len(findings.get("findings", []))),
     ]
     segs = summary.get("segments") or personas.get("segments") or []
     cards.append(("Segments", len(segs) if segs else "\u2014"))
@@ -910,7 +910,7 @@ JS = """
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("im-data").textContent);
-  var cards = Array.prototype.slice.call(document.querySelectorAll("article.finding"));
+  var cards = Array.prototype.slice.call(document.querySelectorAll("#findings article.finding"));
   var input = document.getElementById("filter");
   var count = document.getElementById("count");
   function update() {
@@ -1037,7 +1037,7 @@ def _render(findings, personas, trends, statements, title, theme_positions, audi
     docs = summary.get("documents", len({s.doc_id for s in statements}))
     subtitle = (
         f"{esc(docs)} interviews \u00b7 {esc(summary.get('customer_statements', len(statements)))} customer "
-        f"statements \u00b7 {esc(len(findings.get('findings', [])))} themes"
+        f"statements \u00b7 {esc(len(findings.get('findings', [])))} pain-point findings"
     )
     gen = findings.get("generator") or {}
     # audio quotes only: recordings beside the run folder (same origin / file:) and embedded clips
