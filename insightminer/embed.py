@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -237,21 +237,3 @@ class Embedder:
                 out[positions[h]] = row
         assert out is not None
         return out
-
-
-def with_context(embeddings: np.ndarray, groups: Sequence[Hashable], weight: float) -> np.ndarray:
-    """Each vector plus `weight` times the normalised mean of its group's vectors, re-normalised.
-
-    Used with groups = speaker turns: a short statement ("Two, three hours, depending on the week.")
-    means what its answer is about, and the turn's mean vector carries that at no extra encoding cost.
-    """
-    if weight <= 0 or len(embeddings) == 0:
-        return embeddings
-    index: dict[Hashable, int] = {}
-    group_ids = np.array([index.setdefault(g, len(index)) for g in groups], dtype=np.int64)
-    sums = np.zeros((len(index), embeddings.shape[1]), dtype=np.float64)
-    np.add.at(sums, group_ids, embeddings)
-    sums /= np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
-    mixed = embeddings + weight * sums[group_ids]
-    mixed /= np.maximum(np.linalg.norm(mixed, axis=1, keepdims=True), 1e-12)
-    return mixed.astype(np.float32)

@@ -138,8 +138,6 @@ def find_passages(
                         # Cut just before this statement, after any neutral ones that followed.
                         cuts.add(g - 1)
                     last_act = act
-                if g - 1 in cuts and act is not None:
-                    last_act = act
         cohesion_of = {(rows[g], rows[g + 1]): float(cohesion[g]) for g in range(len(rows) - 1)}
         current: list[int] = []
         runs: list[list[int]] = []
