@@ -62,3 +62,28 @@ def demo_run(tmp_path_factory):
     config = Config(cache_dir=str(cache), assumptions=[a for a in assumptions if a.strip()])
     result = Pipeline(config).run([interviews], out)
     return result, out, config
+
+
+@pytest.fixture(scope="session")
+def tiny_nli_model(tmp_path_factory) -> Path:
+    """A randomly initialised NLI-shaped model saved locally: tests the nli plumbing, not accuracy."""
+    import torch
+    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+
+    from insightminer.model_registry import resolve_embedding_model
+
+    folder = tmp_path_factory.mktemp("tiny-nli")
+    tokenizer = AutoTokenizer.from_pretrained(resolve_embedding_model("all-MiniLM-L6-v2"))
+    torch.manual_seed(0)
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+        id2label={0: "contradiction", 1: "neutral", 2: "entailment"},
+        label2id={"contradiction": 0, "neutral": 1, "entailment": 2},
+    )
+    BertForSequenceClassification(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder

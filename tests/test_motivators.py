@@ -163,27 +163,9 @@ def test_annotate_csv_missing_column(tmp_path, embedder, head_classifier):
     assert not (tmp_path / "out.csv").exists()
 
 
-def test_nli_backend_runs_a_local_model(tmp_path):
+def test_nli_backend_runs_a_local_model(tiny_nli_model):
     """The nli plumbing, end to end, on a tiny randomly initialised NLI-shaped model saved locally."""
-    import torch
-    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
-
-    from insightminer.model_registry import resolve_embedding_model
-
-    tokenizer = AutoTokenizer.from_pretrained(resolve_embedding_model("all-MiniLM-L6-v2"))
-    torch.manual_seed(0)
-    config = BertConfig(
-        vocab_size=tokenizer.vocab_size,
-        hidden_size=32,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=64,
-        id2label={0: "contradiction", 1: "neutral", 2: "entailment"},
-        label2id={"contradiction": 0, "neutral": 1, "entailment": 2},
-    )
-    BertForSequenceClassification(config).save_pretrained(tmp_path / "nli")
-    tokenizer.save_pretrained(tmp_path / "nli")
-    clf = MotivatorClassifier(backend="nli", nli_model=str(tmp_path / "nli"))
+    clf = MotivatorClassifier(backend="nli", nli_model=str(tiny_nli_model))
     texts = ["We need to cut our emissions.", "The API returns JSON."]
     probs = clf.predict_proba(None, texts)
     assert probs.shape == (2, 11) and ((probs >= 0) & (probs <= 1)).all()

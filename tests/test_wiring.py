@@ -6,8 +6,6 @@ model runs there, so they are fast. The stage tests run the real classifier code
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import typer
@@ -139,29 +137,6 @@ def test_run_nli_backend_without_a_model_fails_before_any_work(tmp_path):
 # -- Config -> stage ---------------------------------------------------------------------------
 
 
-def _tiny_nli(folder: Path) -> Path:
-    """A randomly initialised NLI-shaped model saved locally (the plumbing, not the accuracy)."""
-    import torch
-    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
-
-    from insightminer.model_registry import resolve_embedding_model
-
-    tokenizer = AutoTokenizer.from_pretrained(resolve_embedding_model("all-MiniLM-L6-v2"))
-    torch.manual_seed(0)
-    config = BertConfig(
-        vocab_size=tokenizer.vocab_size,
-        hidden_size=32,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=64,
-        id2label={0: "contradiction", 1: "neutral", 2: "entailment"},
-        label2id={"contradiction": 0, "neutral": 1, "entailment": 2},
-    )
-    BertForSequenceClassification(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
-
-
 def _statements():
     from insightminer.schema import Statement
 
@@ -172,10 +147,10 @@ def _statements():
     ]
 
 
-def test_pipeline_hands_nli_model_to_the_motivator_stage(tmp_path):
+def test_pipeline_hands_nli_model_to_the_motivator_stage(tiny_nli_model):
     from insightminer import Config, Pipeline
 
-    nli = _tiny_nli(tmp_path / "nli")
+    nli = tiny_nli_model
     pipeline = Pipeline(Config(motivator_backend="nli", nli_model=str(nli), cache_dir=""))
     statements = _statements()
     pipeline.motivators(statements, np.zeros((len(statements), 384), dtype=np.float32))
