@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+
+from insightminer.config import (
+    ClassifyOptions,
+    Config,
+    EmbedOptions,
+    ExecutionOptions,
+    IngestOptions,
+    PersonaOptions,
+    RankOptions,
+    ReportOptions,
+    SegmentOptions,
+    TranscribeOptions,
+)
 
 app = typer.Typer(
     name="insightminer",
@@ -19,6 +33,9 @@ app = typer.Typer(
 )
 # soft_wrap: a message is one line whatever the terminal width (paths stay whole, output is greppable).
 console = Console(stderr=True, highlight=False, soft_wrap=True)
+# Every option's default is Config's (one place for each default; insightminer.config is light to import).
+D = Config()
+TRANSCRIBE = TranscribeOptions()  # the transcribe command's own defaults (device auto, its own cache)
 
 INPUTS = Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")]
 OUT_DIR = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
@@ -141,6 +158,16 @@ TEAM = Annotated[
 ]
 
 
+def _run_config(run_dir: Path) -> Config:
+    """The Config a run folder was written with (run.json), defaults where it says nothing."""
+    import json
+
+    try:
+        return Config.from_dict(json.loads((run_dir / "run.json").read_text(encoding="utf-8"))["config"])
+    except (OSError, ValueError, KeyError, TypeError):  # an older or damaged run.json: the defaults
+        return Config()
+
+
 def _print_record(record) -> None:
     if record.status == "skipped":
         console.print(f"[yellow]skipped[/yellow] {escape(record.path)}: {escape(record.reason or '')}")
@@ -172,9 +199,9 @@ def run(
     ] = None,
     segment_field: Annotated[
         str, typer.Option(help="Metadata field that defines customer segments.")
-    ] = "segment",
-    embedding_model: EMBEDDING_MODEL = "all-MiniLM-L6-v2",
-    embedding_backend: EMBEDDING_BACKEND = "auto",
+    ] = D.rank.segment_field,
+    embedding_model: EMBEDDING_MODEL = D.embed.model,
+    embedding_backend: EMBEDDING_BACKEND = D.execution.embedding_backend,
     emotion_model: Annotated[
         str,
         typer.Option(
@@ -182,27 +209,41 @@ def run(
             "speech and calibrated (neutral unless an emotion clears its threshold); emotions-finetuned "
             "keeps the best GoEmotions figures; emotions-hybrid reuses the run's embeddings, uncalibrated."
         ),
-    ] = "emotions-conversational",
+    ] = D.classify.emotion_model,
     motivator_model: Annotated[
         str, typer.Option(help="Motivator head name (models/) or path.")
-    ] = "motivators",
-    motivator_backend: Annotated[MOTIVATOR_BACKENDS, typer.Option(help="head | similarity | nli")] = "head",
+    ] = D.classify.motivator_model,
+    motivator_backend: Annotated[
+        MOTIVATOR_BACKENDS, typer.Option(help="head | similarity | nli")
+    ] = D.classify.motivator_backend,
     nli_model: Annotated[
         str | None, typer.Option(help="NLI model id or path for --motivator-backend nli.")
     ] = None,
     min_confidence: MIN_CONFIDENCE = None,
-    asr_model: Annotated[str, typer.Option(help="tiny.en, base, a Whisper model id or a path.")] = "tiny.en",
+    asr_model: Annotated[
+        str, typer.Option(help="tiny.en, base, a Whisper model id or a path.")
+    ] = D.transcribe.model,
     asr_backend: Annotated[
         ASR_BACKENDS, typer.Option(help="faster-whisper | transformers")
-    ] = "faster-whisper",
-    device: Annotated[DEVICES, typer.Option(help="cpu | cuda | auto")] = "cpu",
+    ] = D.transcribe.backend,
+    device: Annotated[DEVICES, typer.Option(help="cpu | cuda | auto")] = D.execution.device,
     min_theme_documents: Annotated[
         int, typer.Option(min=1, help="Interviews a theme needs to become a finding.")
-    ] = 2,
+    ] = D.rank.min_theme_documents,
+    min_theme_size: Annotated[
+        int, typer.Option(min=2, help="Fewest customer accounts (passages) a theme needs.")
+    ] = D.themes.min_theme_size,
+    resolution: Annotated[
+        float | None,
+        typer.Option(
+            min=0.01,
+            help="Theme granularity: higher gives more, finer themes (default: chosen from the corpus size).",
+        ),
+    ] = D.themes.resolution,
     unlabelled_speaker: Annotated[
         str | None, typer.Option(help="Read transcripts without speaker labels as this one speaker.")
     ] = None,
-    max_file_mb: MAX_FILE_MB = 20.0,
+    max_file_mb: MAX_FILE_MB = D.ingest.max_file_mb,
     fields: FIELDS = None,
     records: RECORDS = None,
     no_emotions: Annotated[bool, typer.Option("--no-emotions", help="Skip emotion classification.")] = False,
@@ -213,20 +254,20 @@ def run(
     executor: Annotated[
         Literal["local", "ray"],
         typer.Option(help="local, or ray: fan speech-to-text and embedding out over a Ray cluster."),
-    ] = "local",
+    ] = D.execution.executor,
     ray_address: Annotated[
         str | None, typer.Option(help="Ray cluster address ('auto', 'ray://head:10001'); default: start one.")
     ] = None,
-    ray_workers: Annotated[int, typer.Option(min=1, help="Ray embedding actors.")] = 2,
+    ray_workers: Annotated[int, typer.Option(min=1, help="Ray embedding actors.")] = D.execution.ray_workers,
     edits: Annotated[
         Path | None,
         typer.Option(help="YAML/JSON edits (rename / merge / split / hide themes) applied to the findings."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors and the summary.")] = False,
-    diarize: DIARIZE = True,
-    speakers: SPEAKERS = None,
-    min_speakers: MIN_SPEAKERS = 1,
-    max_speakers: MAX_SPEAKERS = 8,
+    diarize: DIARIZE = D.transcribe.diarize,
+    speakers: SPEAKERS = D.transcribe.num_speakers,
+    min_speakers: MIN_SPEAKERS = D.transcribe.min_speakers,
+    max_speakers: MAX_SPEAKERS = D.transcribe.max_speakers,
     speaker_names: Annotated[
         str | None,
         typer.Option(help="Names for audio speakers in order of first speech (or channels): 'Rep,Ana'."),
@@ -237,7 +278,6 @@ def run(
     ] = False,
 ) -> None:
     """Run everything: transcripts and audio in, ranked findings, personas and report out."""
-    from insightminer.config import Config
     from insightminer.pipeline import NoUsableInputError, Pipeline
     from insightminer.readers.common import parse_field_mapping
 
@@ -247,42 +287,61 @@ def run(
         _fail("--motivator-backend nli needs --nli-model (a local NLI model folder or a Hugging Face id)")
 
     config = Config(
-        embedding_model=embedding_model,
-        embedding_backend=embedding_backend,
-        emotion_model=emotion_model,
-        motivator_model=motivator_model,
-        motivator_backend=motivator_backend,
-        nli_model=nli_model,
-        min_confidence=min_confidence,
-        asr_model=asr_model,
-        asr_backend=asr_backend,
-        device=device,
-        metadata_file=str(metadata) if metadata else None,
-        max_file_mb=max_file_mb,
-        unlabelled_speaker=unlabelled_speaker,
-        fields=parse_field_mapping(fields),
-        records=records,
-        customer_speakers=list(customer or []),
-        interviewer_speakers=list(interviewer or []),
-        team=_read_team(team),
-        segment_field=segment_field,
-        min_theme_documents=min_theme_documents,
-        seed_topics=_read_lines(seed_topics),
-        assumptions=_read_lines(assumptions),
-        emotions=not no_emotions,
-        motivators=not no_motivators,
-        cache_dir=str(cache_dir) if cache_dir else None,
-        executor=executor,
-        ray_address=ray_address,
-        ray_workers=ray_workers,
-        edits_file=str(edits) if edits else None,
-        progress=not quiet,
-        diarize=diarize,
-        num_speakers=speakers,
-        min_speakers=min_speakers,
-        max_speakers=max_speakers,
-        speaker_names=list(_split_names(speaker_names) or []),
-        embed_clips=embed_clips,
+        ingest=IngestOptions(
+            metadata_file=str(metadata) if metadata else None,
+            max_file_mb=max_file_mb,
+            unlabelled_speaker=unlabelled_speaker,
+            fields=parse_field_mapping(fields),
+            records=records,
+        ),
+        transcribe=replace(
+            D.transcribe,
+            model=asr_model,
+            backend=asr_backend,
+            diarize=diarize,
+            num_speakers=speakers,
+            min_speakers=min_speakers,
+            max_speakers=max_speakers,
+            speaker_names=_split_names(speaker_names),
+        ),
+        segment=SegmentOptions(
+            customer_speakers=list(customer or []),
+            interviewer_speakers=list(interviewer or []),
+            team=_read_team(team),
+        ),
+        embed=EmbedOptions(model=embedding_model),
+        classify=ClassifyOptions(
+            emotion_model=emotion_model,
+            motivator_model=motivator_model,
+            motivator_backend=motivator_backend,
+            nli_model=nli_model,
+            min_confidence=min_confidence,
+            emotions=not no_emotions,
+            motivators=not no_motivators,
+        ),
+        themes=replace(
+            D.themes,
+            seed_topics=_read_lines(seed_topics),
+            min_theme_size=min_theme_size,
+            resolution=resolution,
+        ),
+        rank=RankOptions(
+            segment_field=segment_field,
+            min_theme_documents=min_theme_documents,
+            assumptions=_read_lines(assumptions),
+            edits_file=str(edits) if edits else None,
+        ),
+        personas=PersonaOptions(),
+        report=ReportOptions(embed_clips=embed_clips),
+        execution=ExecutionOptions(
+            device=device,
+            embedding_backend=embedding_backend,
+            executor=executor,
+            ray_address=ray_address,
+            ray_workers=ray_workers,
+            cache_dir=str(cache_dir) if cache_dir else None,
+            progress=not quiet,
+        ),
     )
     pipeline = Pipeline(config, console=console, on_input=None if quiet else _print_record)
     from insightminer.edits import EditsError
@@ -319,27 +378,30 @@ def ingest(
     unlabelled_speaker: Annotated[
         str | None, typer.Option(help="Speaker for unlabelled transcripts.")
     ] = None,
-    max_file_mb: MAX_FILE_MB = 20.0,
+    max_file_mb: MAX_FILE_MB = D.ingest.max_file_mb,
     fields: FIELDS = None,
     records: RECORDS = None,
     team: TEAM = None,
 ) -> None:
     """Read transcripts into the project's JSON (one file per interview) and list what was skipped."""
     from insightminer.ingest import ingest_paths
-    from insightminer.readers.common import FieldMap, parse_field_mapping
+    from insightminer.readers.common import parse_field_mapping
     from insightminer.roles import assign_roles, parse_team
     from insightminer.storage import atomic_write_json
 
     team_members = parse_team(_read_team(team))
-
+    options = IngestOptions(
+        metadata_file=str(metadata) if metadata else None,
+        max_file_mb=max_file_mb,
+        unlabelled_speaker=unlabelled_speaker,
+        fields=parse_field_mapping(fields),
+        records=records,
+    )
     transcripts, records = ingest_paths(
         inputs,
-        metadata_file=metadata,
-        max_file_bytes=int(max_file_mb * 1_000_000),
-        unlabelled_speaker=unlabelled_speaker,
+        options,
         on_record=_print_record,
         reserved_ids=("ingest",),  # the manifest below is ingest.json
-        fmap=FieldMap.from_options(parse_field_mapping(fields), records) or None,
     )
     for transcript in transcripts:
         assign_roles(transcript, team=team_members)
@@ -354,17 +416,25 @@ def ingest(
 def transcribe(
     inputs: INPUTS,
     out: OUT_DIR = Path("insightminer-transcripts"),
-    asr_model: Annotated[str, typer.Option(help="tiny.en, base, a Whisper model id or a path.")] = "tiny.en",
-    backend: Annotated[ASR_BACKENDS, typer.Option(help="faster-whisper | transformers")] = "faster-whisper",
-    device: Annotated[str, typer.Option(help="cpu | cuda | auto")] = "auto",
+    asr_model: Annotated[
+        str, typer.Option(help="tiny.en, base, a Whisper model id or a path.")
+    ] = TRANSCRIBE.model,
+    backend: Annotated[ASR_BACKENDS, typer.Option(help="faster-whisper | transformers")] = TRANSCRIBE.backend,
+    device: Annotated[DEVICES, typer.Option(help="cpu | cuda | auto")] = TRANSCRIBE.device,
     compute_type: Annotated[
         str, typer.Option(help="CTranslate2 compute type (int8, float16, ...).")
-    ] = "default",
-    language: Annotated[str | None, typer.Option(help="Language code; default: detect.")] = None,
-    word_timestamps: Annotated[bool, typer.Option(help="Word-level timestamps.")] = True,
+    ] = TRANSCRIBE.compute_type,
+    language: Annotated[
+        str | None, typer.Option(help="Language code; default: detect.")
+    ] = TRANSCRIBE.language,
+    word_timestamps: Annotated[
+        bool, typer.Option(help="Word-level timestamps.")
+    ] = TRANSCRIBE.word_timestamps,
     no_vad: Annotated[bool, typer.Option("--no-vad", help="Do not skip silence with VAD.")] = False,
-    batch_size: Annotated[int, typer.Option(min=1, help="Segments decoded together.")] = 8,
-    beam_size: Annotated[int, typer.Option(min=1, help="Beam size (1 = greedy).")] = 1,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Segments decoded together.")
+    ] = TRANSCRIBE.batch_size,
+    beam_size: Annotated[int, typer.Option(min=1, help="Beam size (1 = greedy).")] = TRANSCRIBE.beam_size,
     no_split_stereo: Annotated[
         bool,
         typer.Option("--no-split-stereo", help="Do not transcribe stereo channels as separate speakers."),
@@ -376,13 +446,15 @@ def transcribe(
             "speech, e.g. 'Rep,Customer'."
         ),
     ] = None,
-    max_hours: Annotated[float, typer.Option(min=0.001, help="Reject files longer than this.")] = 4.0,
+    max_hours: Annotated[
+        float, typer.Option(min=0.001, help="Reject files longer than this.")
+    ] = TRANSCRIBE.max_duration_s / 3600.0,
     cache_dir: Annotated[Path | None, typer.Option(help="Transcript cache folder.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Transcribe again even when cached.")] = False,
-    diarize: DIARIZE = True,
-    speakers: SPEAKERS = None,
-    min_speakers: MIN_SPEAKERS = 1,
-    max_speakers: MAX_SPEAKERS = 8,
+    diarize: DIARIZE = TRANSCRIBE.diarize,
+    speakers: SPEAKERS = TRANSCRIBE.num_speakers,
+    min_speakers: MIN_SPEAKERS = TRANSCRIBE.min_speakers,
+    max_speakers: MAX_SPEAKERS = TRANSCRIBE.max_speakers,
     pyannote: Annotated[
         Path | None,
         typer.Option(help="Diarize mono audio with a local pyannote.audio pipeline folder instead."),
@@ -394,7 +466,7 @@ def transcribe(
     (who spoke when), each word attributed to its speaker.
     """
     from insightminer.config import default_cache_dir
-    from insightminer.transcribe import TranscribeOptions, transcribe_command
+    from insightminer.transcribe import transcribe_command
 
     _check_speakers(speakers, min_speakers, max_speakers)
 
@@ -448,10 +520,10 @@ def themes(
     _all_statements: Annotated[
         bool, typer.Option("--all-statements", hidden=True, help="The default; kept for old scripts.")
     ] = True,
-    min_theme_size: Annotated[int, typer.Option(min=2, help="Smallest theme.")] = 3,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    embedding_model: EMBEDDING_MODEL = "all-MiniLM-L6-v2",
-    embedding_backend: EMBEDDING_BACKEND = "auto",
+    min_theme_size: Annotated[int, typer.Option(min=2, help="Smallest theme.")] = D.themes.min_theme_size,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = D.themes.random_state,
+    embedding_model: EMBEDDING_MODEL = D.embed.model,
+    embedding_backend: EMBEDDING_BACKEND = D.execution.embedding_backend,
     cache_dir: Annotated[Path | None, typer.Option(help="Embedding cache folder.")] = None,
 ) -> None:
     """Cluster the rows of any CSV into themes: DIR/assignments.csv (row, theme_id) and DIR/themes.json."""
@@ -505,9 +577,9 @@ def emotions(
             help="Emotion model name (models/) or path; emotions-conversational (default, as in "
             "`insightminer run`) is tuned on B2B speech and calibrated; emotions-hybrid is faster."
         ),
-    ] = "emotions-conversational",
+    ] = D.classify.emotion_model,
     min_confidence: MIN_CONFIDENCE = None,
-    embedding_backend: EMBEDDING_BACKEND = "auto",
+    embedding_backend: EMBEDDING_BACKEND = D.execution.embedding_backend,
 ) -> None:
     """Add emotion columns (emotion, emotion_score, emotions, ekman, sentiment) to every row of a CSV."""
     from insightminer.csvio import read_csv_table
@@ -527,14 +599,18 @@ def motivators(
     input_csv: Annotated[Path, typer.Argument(help="CSV with a text column.")],
     text_column: Annotated[str, typer.Option(help="Column holding the text.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output CSV.")],
-    model: Annotated[str, typer.Option(help="Motivator head name (models/) or path.")] = "motivators",
-    backend: Annotated[MOTIVATOR_BACKENDS, typer.Option(help="head | similarity | nli")] = "head",
+    model: Annotated[
+        str, typer.Option(help="Motivator head name (models/) or path.")
+    ] = D.classify.motivator_model,
+    backend: Annotated[
+        MOTIVATOR_BACKENDS, typer.Option(help="head | similarity | nli")
+    ] = D.classify.motivator_backend,
     nli_model: Annotated[str | None, typer.Option(help="NLI model id or path for --backend nli.")] = None,
     min_score: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Lowest score that counts as a motivator.")
     ] = 0.25,
     min_confidence: MIN_CONFIDENCE = None,
-    embedding_backend: EMBEDDING_BACKEND = "auto",
+    embedding_backend: EMBEDDING_BACKEND = D.execution.embedding_backend,
 ) -> None:
     """Add motivator columns (motivator, motivator_score, motivators) to every row of a CSV."""
     from insightminer.csvio import read_csv_table
@@ -558,7 +634,7 @@ def kinds(
     model: Annotated[
         str,
         typer.Option(help="Statement-kind model name (models/) or path; the default is what `run` uses."),
-    ] = "statement-kind-finetuned",
+    ] = D.classify.statement_model,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Add statement-kind columns (kind, kind_score) to every row of a CSV.
@@ -629,19 +705,11 @@ def report(
     """
     import shutil
 
-    from insightminer.clips import embedded_clips, relative_audio_urls, run_audio_sources
+    from insightminer.clips import run_audio_sources
     from insightminer.edits import EditsError, apply_edits, read_edits
-    from insightminer.report import (
-        RunFolderError,
-        read_run_folder,
-        statements_table,
-        write_findings,
-        write_parquet,
-    )
-    from insightminer.report_html import render_report_html
+    from insightminer.report import RunFolderError, read_run_folder
     from insightminer.run_folder import RunFolder, refresh_manifest_hashes
-    from insightminer.storage import atomic_write_text
-    from insightminer.trends import theme_trends
+    from insightminer.run_outputs import write_run_outputs
 
     findings, personas, statements = read_run_folder(run_dir)
     if edits is not None:
@@ -651,32 +719,29 @@ def report(
             _fail(str(exc))
             return
     sources = run_audio_sources(run_dir) if (run_dir / "run.json").is_file() else {}
-    clips = embedded_clips([findings, personas], sources) if sources and embed_clips else None
-    try:
-        html = render_report_html(
-            findings,
-            personas,
-            theme_trends(statements, findings, period="auto"),
-            statements,
-            audio_sources=None if clips is not None else relative_audio_urls(sources, run_dir),
-            audio_clips=clips,
-        )
-    except (KeyError, TypeError, AttributeError, IndexError) as exc:
-        # A hand-edited findings.json of the right outline but the wrong details.
-        raise RunFolderError(
-            f"{run_dir / 'findings.json'} does not match the findings schema ({type(exc).__name__}: {exc}); "
-            "re-run `insightminer run` to write the run folder again"
-        ) from None
     # The same all-or-nothing swap as `run`: a copy is re-rendered, its hashes refreshed, then swapped in.
     folder = RunFolder(run_dir).acquire()
     try:
         with folder as staging:
             shutil.copytree(run_dir, staging, dirs_exist_ok=True)
-            write_findings(staging, findings)
-            if edits is not None:
-                segment_field = findings.get("summary", {}).get("segment_field", "segment")
-                write_parquet(staging / "segments.parquet", statements_table(statements, segment_field))
-            atomic_write_text(staging / "report.html", html)
+            try:
+                write_run_outputs(
+                    staging,
+                    findings,
+                    statements,
+                    personas if (run_dir / "personas.json").is_file() else None,
+                    run_dir=run_dir,
+                    audio_sources=sources,
+                    # the run's own report options, so a plain re-render reproduces its files
+                    options=ReportOptions(embed_clips=embed_clips or _run_config(run_dir).report.embed_clips),
+                    segment_field=findings.get("summary", {}).get("segment_field", D.rank.segment_field),
+                )
+            except (KeyError, TypeError, AttributeError, IndexError) as exc:
+                # A hand-edited findings.json of the right outline but the wrong details.
+                raise RunFolderError(
+                    f"{run_dir / 'findings.json'} does not match the findings schema "
+                    f"({type(exc).__name__}: {exc}); re-run `insightminer run` to write the run folder again"
+                ) from None
             refresh_manifest_hashes(staging)
             folder.publish()
     finally:

@@ -1,4 +1,8 @@
-"""Run the heavy stages (speech-to-text, embedding) on a Ray cluster.
+"""Where the heavy stages (speech-to-text, embedding) run: in this process, or on a Ray cluster.
+
+One executor interface for both, so the Pipeline has no Ray branches: `transcribe(paths, options)`
+-> {path: Transcript or the reason it failed}, and `embedding_encoder(model, device, batch_size)` ->
+a callable texts -> vectors, or None to let the Embedder encode in-process.
 
 The stage code does not change: Ray tasks and actors call the same Transcriber and Embedder a local
 run uses, and the results come back as plain data. `ray` is an optional dependency
@@ -13,6 +17,39 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+
+class LocalExecutor:
+    """Everything in this process (the default): one Transcriber, loaded on first use."""
+
+    def __init__(self) -> None:
+        self._transcriber: Any = None
+
+    def embedding_encoder(self, model: str, device: str = "cpu", batch_size: int = 64) -> None:  # noqa: ARG002
+        return None  # the Embedder encodes (and caches) itself: nothing to fan out
+
+    def transcriber(self, options: Any) -> Any:
+        if self._transcriber is None or self._transcriber.options != options:
+            from insightminer.transcribe import Transcriber
+
+            self._transcriber = Transcriber(options)
+        return self._transcriber
+
+    def transcribe(self, paths: Sequence[Path], options: Any) -> dict[Path, Any]:
+        """Batched across files: path -> Transcript, or the AudioError."""
+        return dict(self.transcriber(options).transcribe_many([Path(p) for p in paths]))
+
+    def shutdown(self) -> None:
+        self._transcriber = None
+
+
+def make_executor(kind: str, address: str | None = None, num_workers: int = 2) -> LocalExecutor | RayExecutor:
+    """The executor ExecutionOptions names: "local" or "ray"."""
+    if kind == "ray":
+        return RayExecutor(address, num_workers=num_workers)
+    if kind == "local":
+        return LocalExecutor()
+    raise ValueError(f"executor must be local or ray, not {kind!r}")
 
 
 def _require_ray():

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from insightminer.audio import AUDIO_EXTENSIONS
+from insightminer.config import IngestOptions
 from insightminer.metadata import find_sidecars, is_sidecar_name, load_metadata, lookup, metadata_from_path
 from insightminer.readers.common import (
     FieldMap,
@@ -370,14 +371,11 @@ def _unique_doc_id(doc_id: str, path: Path, used: dict[str, str]) -> str:
 
 def ingest_paths(
     paths: Sequence[str | Path],
+    options: IngestOptions | None = None,
     *,
-    metadata_file: Path | None = None,
-    max_file_bytes: int = 20_000_000,
-    unlabelled_speaker: str | None = None,
     audio_reader: Callable[[Path], list[Transcript]] | None = None,
     on_record: Callable[[InputRecord], None] | None = None,
     reserved_ids: Sequence[str] = (),
-    fmap: FieldMap | None = None,
 ) -> tuple[list[Transcript], list[InputRecord]]:
     """Read files and folders (recursively, sorted) into transcripts, with one InputRecord per input.
 
@@ -386,7 +384,12 @@ def ingest_paths(
     Duplicate doc ids get a deterministic suffix (the parent folder name, else -2, -3, ...), noted;
     ``reserved_ids`` (names the caller writes itself, e.g. the ``ingest`` manifest) count as used.
     """
-    explicit = load_metadata(Path(metadata_file)) if metadata_file is not None else {}
+    options = options or IngestOptions()
+    metadata_file = Path(options.metadata_file) if options.metadata_file else None
+    max_file_bytes = int(options.max_file_mb * 1_000_000)
+    unlabelled_speaker = options.unlabelled_speaker
+    fmap = FieldMap.from_options(options.fields, options.records) or None
+    explicit = load_metadata(metadata_file) if metadata_file is not None else {}
     skip = Path(os.path.realpath(metadata_file)) if metadata_file is not None else None
     transcripts: list[Transcript] = []
     records: list[InputRecord] = []

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from insightminer.config import ThemeOptions
 from insightminer.passages import Passage, PassageOptions, find_passages, passage_vectors
 from insightminer.schema import Statement
 from insightminer.theme_labels import ctfidf_keywords, finding_label
@@ -55,6 +56,9 @@ class ThemeInfo:
     seed: str | None = None
     # Interviews where customers discussed the topic without voicing this kind of evidence.
     mentioned_doc_ids: list[str] = field(default_factory=list)
+    # Where the theme sits on the report's theme map (principal components of the theme centroids):
+    # saved with the findings, so a re-rendered report draws the same map.
+    position: tuple[float, float] | None = None
 
 
 #: Passages are clustered in these groups, each on its own: a pain is grouped with other pains, never
@@ -104,6 +108,42 @@ def _act_of(kind: str, kinds: frozenset[str]) -> str | None:
 def _unit(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=np.float32)
     return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+
+
+def find_themes(
+    statements: list[Statement],
+    embeddings: np.ndarray,
+    options: ThemeOptions,
+    encode: Callable[[list[str]], np.ndarray] | None = None,
+) -> list[ThemeInfo]:
+    """The themes stage: `options` whole, `encode` the run's embedder (seed topics, passage texts,
+    label candidates). Sets Statement.theme_id on evidence; themes carry their map positions."""
+    seeds = encode(list(options.seed_topics)) if options.seed_topics and encode is not None else None
+    themes, study = build_interview_themes(
+        statements,
+        embeddings,
+        ThemeModel(**options.model_params()),
+        theme_kinds=options.kinds,
+        seed_embeddings=seeds,
+        encode=encode,
+        lexical_weight=options.lexical_weight,
+    )
+    positions = theme_map_positions(study.centroids_) if study is not None else {}
+    return [replace(t, position=positions.get(t.theme_id)) for t in themes]
+
+
+def theme_map_positions(centroids: np.ndarray) -> dict[int, tuple[float, float]]:
+    """2-D positions of theme centroids (row = theme_id) by PCA, for the report's theme map."""
+    if centroids is None or len(centroids) < 2:
+        return {}
+    centred = centroids - centroids.mean(0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    xy = centred @ vt[:2].T
+    # Fix the sign of each axis so the picture does not flip between runs.
+    for k in range(xy.shape[1]):
+        if xy[np.argmax(np.abs(xy[:, k])), k] < 0:
+            xy[:, k] = -xy[:, k]
+    return {i: (round(float(x), 4), round(float(y), 4)) for i, (x, y) in enumerate(xy)}
 
 
 def build_interview_themes(

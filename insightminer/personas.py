@@ -687,7 +687,9 @@ def personas_markdown(personas: dict) -> str:
         feels = em["feels"]
         emo = "; ".join(describe(feels["emotions"], p["statements"]))
         lines += ["**Feels**", "", f"Emotions: {emo}", ""] + [_md_item(i) for i in feels["items"]] + [""]
-        stages = ", ".join(f"{s} {v['statements']}" for s, v in p["journey_stages"].items())
+        # journey order, not the dict's (a JSON round trip sorts keys)
+        journey = p["journey_stages"]
+        stages = ", ".join(f"{s} {journey[s]['statements']}" for s in JOURNEY_STAGES if s in journey)
         lines += ["### Journey stage signals (statements)", "", stages, ""]
     comparison = [c for c in personas.get("segment_comparison", []) if c["specific_to"]]
     if comparison:

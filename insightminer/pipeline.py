@@ -1,42 +1,30 @@
-"""The one Pipeline behind the CLI and the Python API.
+"""The one Pipeline behind the CLI and the Python API: it wires and times the stages, nothing else.
 
-Data flows one way: ingest (and transcribe) -> segment -> embed -> detect -> emotions/motivators
--> themes -> rank -> personas -> report. Each stage lives in its own module and is usable alone;
-this module only wires them, times them, and writes the run directory.
+Data flows one way: ingest (and transcribe) -> segment -> embed -> classify (kind, emotions,
+motivators) -> themes -> rank (+ assumptions) -> personas -> run folder. Each stage lives in its own
+module, takes its own options section of `Config` whole, and is usable alone; the resume cache
+(insightminer.analysis_cache), the manifest (insightminer.manifest), the run-folder writer
+(insightminer.run_outputs) and where the heavy work runs (insightminer.distributed) are their own
+modules too.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import platform
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from insightminer import __version__
+from insightminer.analysis_cache import Analysis, AnalysisCache, analysis_key, model_fingerprints
 from insightminer.config import Config
 from insightminer.devices import resolve_device
 from insightminer.embed import Embedder
-from insightminer.interview_themes import ThemeInfo
-from insightminer.rank import rank_findings, split_by_type
-from insightminer.report import (
-    FINDINGS_SCHEMA_VERSION,
-    markdown_safe,
-    statements_table,
-    write_findings,
-    write_parquet,
-)
-from insightminer.run_folder import output_hashes
 from insightminer.schema import InputRecord, Statement, Transcript
-from insightminer.segment import segment_transcript
-from insightminer.storage import atomic_write_json, atomic_write_text, file_sha256
 
 
 class NoUsableInputError(RuntimeError):
@@ -78,14 +66,16 @@ class Pipeline:
         console: Any = None,
         on_input: Callable[[InputRecord], None] | None = None,
     ):
+        from insightminer.distributed import make_executor
+
         self.config = config or Config()
         self.console = console
         self.on_input = on_input
+        run = self.config.execution
+        self.executor = make_executor(run.executor, run.ray_address, run.ray_workers)
         self.timings: dict[str, float] = {}
         self._embedders: dict[str, Embedder] = {}
-        self._transcriber = None
         self._audio_results: dict[Path, Any] = {}
-        self._ray = None
         self.models_used: dict[str, Any] = {}
         self.warnings: list[str] = []  # run-level problems that did not stop the run (in run.json)
         self.cut_statements: dict[str, int] = {}  # doc_id -> statements cut to MAX_STATEMENT_CHARS
@@ -95,24 +85,25 @@ class Pipeline:
         """The disk cache, or None when it is disabled or unusable (a file, read-only): a run without a
         cache is slower, never wrong, so an unusable cache is a warning, not a failure."""
         if not hasattr(self, "_cache_checked"):
-            self._cache_checked: Path | None = self.config.resolved_cache_dir()
+            self._cache_checked: Path | None = self.config.execution.resolved_cache_dir()
             folder = self._cache_checked
             if folder is not None:
                 problem = _unusable_folder(folder)
                 if problem is not None:
-                    self.warnings.append(
-                        f"cache folder {folder} not used ({problem}): running without a cache"
-                    )
-                    if self.console is not None:
-                        from rich.markup import escape
-
-                        self.console.print(f"[yellow]warning[/yellow] {escape(self.warnings[-1])}")
+                    self._warn(f"cache folder {folder} not used ({problem}): running without a cache")
                     self._cache_checked = None
         return self._cache_checked
 
+    def _warn(self, message: str) -> None:
+        self.warnings.append(message)
+        if self.console is not None:
+            from rich.markup import escape
+
+            self.console.print(f"[yellow]warning[/yellow] {escape(message)}")
+
     @contextmanager
     def _stage(self, name: str) -> Iterator[None]:
-        if self.console is not None and self.config.progress:
+        if self.console is not None and self.config.execution.progress:
             with self.console.status(f"[bold]{name}[/bold] ..."):
                 start = time.perf_counter()
                 yield
@@ -123,67 +114,45 @@ class Pipeline:
 
     def embedder(self, model: str | None = None) -> Embedder:
         """One Embedder per model name, sharing the run's disk cache."""
-        name = model or self.config.embedding_model
+        run = self.config.execution
+        name = model or self.config.embed.model
         if name not in self._embedders:
             cache = self.cache_dir()
-            device = resolve_device(self.config.device)
-            encoder = (
-                self.ray().embedding_encoder(name, device, self.config.batch_size)
-                if self.config.executor == "ray"
-                else None
-            )
+            device = resolve_device(run.device)
             self._embedders[name] = Embedder(
                 name,
                 cache_dir=cache / "embeddings" if cache else None,
-                batch_size=self.config.batch_size,
+                batch_size=run.batch_size,
                 device=device,
-                encoder=encoder,
-                backend=self.config.embedding_backend,
+                encoder=self.executor.embedding_encoder(name, device, run.batch_size),
+                backend=run.embedding_backend,
             )
         return self._embedders[name]
 
-    def ray(self):
-        if self._ray is None:
-            from insightminer.distributed import RayExecutor
+    def _vectors_for(self, embeddings: np.ndarray) -> Callable[[str | None, list[str]], np.ndarray]:
+        """Embeddings from the model a head was trained on (the run's own when it matches)."""
 
-            self._ray = RayExecutor(self.config.ray_address, num_workers=self.config.ray_workers)
-        return self._ray
+        def vectors(model: str | None, texts: list[str]) -> np.ndarray:
+            if not model or model == self.config.embed.model:
+                return embeddings
+            return self.embedder(model).encode(texts)
 
-    def _embed_for(self, model: str, texts: list[str], default: np.ndarray) -> np.ndarray:
-        """Embeddings from the model a head was trained on (reuses the main ones when it matches)."""
-        if model == self.config.embedding_model:
-            return default
-        return self.embedder(model).encode(texts)
+        return vectors
 
     # -- stages ------------------------------------------------------------------------------
     def transcribe_options(self):
-        from insightminer.transcribe import TranscribeOptions
-
+        """The transcribe section, with this run's device and transcript cache."""
         cache = self.cache_dir()
-        return TranscribeOptions(
-            model=self.config.asr_model,
-            backend=self.config.asr_backend,
-            device=self.config.device,
-            compute_type=self.config.compute_type,
+        return replace(
+            self.config.transcribe,
+            device=self.config.execution.device,
             cache_dir=str(cache / "transcripts") if cache else None,
             use_cache=cache is not None,
-            diarize=self.config.diarize,
-            num_speakers=self.config.num_speakers,
-            min_speakers=self.config.min_speakers,
-            max_speakers=self.config.max_speakers,
-            speaker_names=tuple(self.config.speaker_names) or None,
         )
-
-    def transcriber(self):
-        if self._transcriber is None:
-            from insightminer.transcribe import Transcriber
-
-            self._transcriber = Transcriber(self.transcribe_options())
-        return self._transcriber
 
     def transcribe(self, paths: Sequence[str | Path]) -> None:
         """Transcribe every audio input up front: batched across files locally, or fanned out on Ray."""
-        from insightminer.ingest import AUDIO_EXTENSIONS
+        from insightminer.audio import AUDIO_EXTENSIONS
         from insightminer.transcribe import find_audio_files
 
         audio = [
@@ -194,173 +163,79 @@ class Pipeline:
         if not audio:
             return
         with self._stage("transcribe"):
-            if self.config.executor == "ray":
-                results = self.ray().transcribe(audio, self.transcribe_options())
-            else:
-                results = dict(self.transcriber().transcribe_many(audio))
+            results = self.executor.transcribe(audio, self.transcribe_options())
             self._audio_results = {p.resolve(): r for p, r in results.items()}
-            self.models_used["asr"] = f"{self.config.asr_backend}:{self.config.asr_model}"
+            self.models_used["asr"] = f"{self.config.transcribe.backend}:{self.config.transcribe.model}"
 
     def _read_audio(self, path: Path) -> list[Transcript]:
         from insightminer.transcribe import AudioError
 
         result = self._audio_results.get(path.resolve())
         if result is None:  # not seen up front (e.g. a stage used alone): transcribe it now
-            result = self.transcriber().transcribe(path)
+            result = self.executor.transcribe([path], self.transcribe_options())[path]
         if isinstance(result, Transcript):
             return [result]
         raise result if isinstance(result, AudioError) else AudioError(str(result))
 
     def ingest(self, paths: Sequence[str | Path]) -> tuple[list[Transcript], list[InputRecord]]:
         from insightminer.ingest import ingest_paths
-        from insightminer.readers.common import FieldMap
 
-        fmap = FieldMap.from_options(self.config.fields, self.config.records)
         self.transcribe(paths)
         with self._stage("ingest"):
             return ingest_paths(
-                paths,
-                metadata_file=Path(self.config.metadata_file) if self.config.metadata_file else None,
-                max_file_bytes=int(self.config.max_file_mb * 1_000_000),
-                unlabelled_speaker=self.config.unlabelled_speaker,
-                audio_reader=self._read_audio,
-                on_record=self.on_input,
-                fmap=fmap or None,
+                paths, self.config.ingest, audio_reader=self._read_audio, on_record=self.on_input
             )
 
     def segment(self, transcripts: list[Transcript]) -> list[Statement]:
+        from insightminer.roles import parse_team
+        from insightminer.segment import segment_transcript
+
         with self._stage("segment"):
-            statements: list[Statement] = []
-            for transcript in transcripts:
-                statements.extend(
-                    segment_transcript(
-                        transcript,
-                        self.config.customer_speakers,
-                        self.config.interviewer_speakers,
-                        team=self.config.team,
-                    )
-                )
+            options = self.config.segment
+            team = parse_team(options.team) if options.team else None
+            statements = [s for t in transcripts for s in segment_transcript(t, options, team=team)]
             self.cut_statements = cap_statements(statements)
             return statements
 
     def embed(self, statements: list[Statement]) -> np.ndarray:
         with self._stage("embed"):
-            return self.embedder().encode([s.text for s in statements], show_progress=self.config.progress)
-
-    def detect(self, statements: list[Statement], embeddings: np.ndarray) -> None:
-        from insightminer.detect import StatementKindDetector
-
-        with self._stage("detect"):
-            detector = StatementKindDetector(
-                self.config.statement_model,
-                backend=self.config.embedding_backend,
-                device=resolve_device(self.config.device),
+            return self.embedder().encode(
+                [s.text for s in statements], show_progress=self.config.execution.progress
             )
-            texts = [s.text for s in statements]
-            vectors = self._embed_for(detector.embedding_model, texts, embeddings)
-            for statement, (kind, score) in zip(statements, detector.predict(vectors, texts)):
-                statement.kind = kind
-                statement.kind_score = round(float(score), 4)
-            self.models_used["statement_kind"] = self.config.statement_model
 
-    def emotions(self, statements: list[Statement], embeddings: np.ndarray) -> None:
-        from insightminer.emotions import EmotionClassifier
+    def classify(self, statements: list[Statement], embeddings: np.ndarray) -> None:
+        """Kind, emotions and motivators of every statement (insightminer.classify)."""
+        from insightminer.classify import annotate, statement_classifiers
 
-        with self._stage("emotions"):
-            classifier = EmotionClassifier(
-                self.config.emotion_model,
-                min_confidence=self.config.min_confidence,
-                backend=self.config.embedding_backend,
-                device=resolve_device(self.config.device),
-            )
-            texts = [s.text for s in statements]
-            vectors = self._embed_for(classifier.embedding_model, texts, embeddings)
-            for statement, scores in zip(statements, classifier.predict(vectors, texts)):
-                statement.emotions = {k: round(float(v), 4) for k, v in scores.items()}
-            self.models_used["emotions"] = self.config.emotion_model
+        run = self.config.execution
+        classifiers = statement_classifiers(
+            self.config.classify, backend=run.embedding_backend, device=resolve_device(run.device)
+        )
+        roles = {"detect": "statement_kind", "emotions": "emotions", "motivators": "motivators"}
+        for classifier in classifiers:
+            with self._stage(classifier.name):
+                annotate(statements, classifier, self._vectors_for(embeddings))
+                self.models_used[roles[classifier.name]] = classifier.model_id
 
-    def motivators(self, statements: list[Statement], embeddings: np.ndarray) -> None:
-        from insightminer.motivators import MotivatorClassifier
-
-        with self._stage("motivators"):
-            classifier = MotivatorClassifier(
-                self.config.motivator_model,
-                backend=self.config.motivator_backend,
-                min_confidence=self.config.min_confidence,
-                nli_model=self.config.nli_model,
-            )
-            texts = [s.text for s in statements]
-            vectors = self._embed_for(classifier.embedding_model, texts, embeddings)
-            for statement, scores in zip(statements, classifier.predict(vectors, texts)):
-                statement.motivators = {k: round(float(v), 4) for k, v in scores.items()}
-            self.models_used["motivators"] = f"{self.config.motivator_backend}:{self.config.motivator_model}"
-
-    def themes(self, statements: list[Statement], embeddings: np.ndarray) -> tuple[list[ThemeInfo], Any]:
+    def themes(self, statements: list[Statement], embeddings: np.ndarray):
         """Cluster customers' accounts (passages) across interviews; set Statement.theme_id on evidence."""
-        from insightminer.interview_themes import build_interview_themes
-        from insightminer.themes import ThemeModel
+        from insightminer.interview_themes import find_themes
 
         with self._stage("themes"):
-            seed_embeddings = (
-                self.embedder().encode(self.config.seed_topics) if self.config.seed_topics else None
-            )
-            model = ThemeModel(
-                min_theme_size=self.config.min_theme_size,
-                random_state=self.config.random_state,
-                seed_topics=self.config.seed_topics or None,
-            )
-            themes, fitted = build_interview_themes(
-                statements,
-                embeddings,
-                model,
-                theme_kinds=self.config.theme_kinds,
-                seed_embeddings=seed_embeddings,
-                encode=self.embedder().encode,
-                lexical_weight=self.config.theme_lexical_weight,
-            )
-            return themes, fitted
+            return find_themes(statements, embeddings, self.config.themes, encode=self.embedder().encode)
 
-    def rank(self, statements: list[Statement], embeddings: np.ndarray, themes: list[ThemeInfo]) -> dict:
+    def rank(self, statements: list[Statement], embeddings: np.ndarray, themes) -> dict:
+        from insightminer.rank import build_findings
+
         with self._stage("rank"):
-            ranked = rank_findings(
+            return build_findings(
                 statements,
                 embeddings,
                 themes,
-                segment_field=self.config.segment_field,
-                min_documents=self.config.min_theme_documents,
-                evidence_per_finding=self.config.evidence_per_finding,
+                self.config.rank,
+                theme_kinds=self.config.themes.kinds,
+                config=self.config.findings_relevant(),
             )
-            segments = sorted(
-                {
-                    s.metadata[self.config.segment_field]
-                    for s in statements
-                    if s.metadata.get(self.config.segment_field)
-                }
-            )
-            kinds: dict[str, int] = {}
-            for s in statements:
-                kinds[s.kind] = kinds.get(s.kind, 0) + 1
-            lists = split_by_type(ranked)
-            return {
-                "schema_version": FINDINGS_SCHEMA_VERSION,
-                "generator": {"name": "insightminer", "version": __version__},
-                "config": self.config.findings_relevant(),
-                "summary": {
-                    "documents": len({s.doc_id for s in statements}),
-                    "customer_statements": len(statements),
-                    "pain_point_statements": kinds.get("pain_point", 0),
-                    "statement_kinds": dict(sorted(kinds.items())),
-                    "themes": len(themes),
-                    "findings_by_type": {name: len(items) for name, items in lists.items()},
-                    "unthemed_statements": sum(
-                        1 for s in statements if s.kind in self.config.theme_kinds and s.theme_id < 0
-                    ),
-                    "min_theme_documents": self.config.min_theme_documents,
-                    "segments": segments,
-                    "segment_field": self.config.segment_field,
-                },
-                **lists,
-            }
 
     def check_assumptions(self, statements, embeddings, findings: dict) -> None:
         """Each assumed problem against the customer statements and the findings (verdicts, empathy gap)."""
@@ -368,7 +243,7 @@ class Pipeline:
         from insightminer.assumptions import check_assumptions, parse_assumptions
 
         with self._stage("assumptions"):
-            expected = parse_assumptions(self.config.assumptions)
+            expected = parse_assumptions(self.config.rank.assumptions)
             findings["assumptions"] = check_assumptions(
                 expected,
                 statements,
@@ -376,7 +251,19 @@ class Pipeline:
                 self.embedder().encode([e.text for e in expected]),
                 findings["findings"],
                 PairClassifier.load(),
-                segment_field=self.config.segment_field,
+                segment_field=self.config.rank.segment_field,
+            )
+
+    def personas(self, statements, embeddings, findings) -> dict:
+        from insightminer.personas import build_personas
+
+        with self._stage("personas"):
+            return build_personas(
+                statements,
+                embeddings,
+                findings,
+                segment_field=self.config.rank.segment_field,
+                embedder=self.embedder(),
             )
 
     # -- the whole flow ----------------------------------------------------------------------
@@ -413,19 +300,7 @@ class Pipeline:
     def _run(self, paths, out_dir, folder, started: float) -> Result:
         transcripts, records = self.ingest(paths)
         statements = self.segment(transcripts)
-        record_by_doc = {doc: r for r in records for doc in r.doc_ids}
-        for doc_id, count in sorted(self.cut_statements.items()):
-            if doc_id in record_by_doc:
-                record_by_doc[doc_id].notes.append(
-                    f"{doc_id}: {count} statement(s) longer than {MAX_STATEMENT_CHARS} characters cut to "
-                    f"that length (text without sentence punctuation?)"
-                )
-        docs_with_statements = {s.doc_id for s in statements}
-        for transcript in transcripts:
-            if transcript.doc_id not in docs_with_statements:
-                record = record_by_doc.get(transcript.doc_id)
-                if record is not None:
-                    record.notes.append(f"{transcript.doc_id}: no customer statements found")
+        _note_statement_problems(transcripts, records, statements, self.cut_statements)
         if not statements:
             result = Result({}, [], transcripts, records, timings=self.timings)
             if folder is not None:
@@ -436,154 +311,93 @@ class Pipeline:
                 "no customer statements to analyse: "
                 + ("every input was skipped" if not transcripts else "no customer speech found")
             )
-        key = self._analysis_key(transcripts)
-        memo = self._load_analysis(key)
-        if memo is not None:
-            findings, statements, personas, trends, positions = memo
-        else:
-            findings, personas, trends, positions = self.analyse(statements)
-            try:
-                self._store_analysis(key, findings, statements, personas, trends, positions)
-            except OSError as exc:  # a full disk costs the resume, not the run
-                self.warnings.append(f"analysis cache not written ({exc.strerror or exc})")
-        if self.config.edits_file:
+        analysis = self._analysis(transcripts, statements)
+        findings = analysis.findings
+        if self.config.rank.edits_file:
             from insightminer.edits import apply_edits, read_edits
 
             with self._stage("edits"):
-                findings = apply_edits(findings, statements, read_edits(self.config.edits_file))
-        self.timings["total"] = round(time.perf_counter() - started, 4)
-        result = Result(findings, statements, transcripts, records, personas, trends, dict(self.timings))
-        if out_dir is not None:
-            self.write(Path(out_dir), result, positions, folder=folder)
-        return result
-
-    def analyse(self, statements: list[Statement]) -> tuple[dict, dict | None, dict | None, dict | None]:
-        """Every stage after segmentation: embed, classify, cluster, rank, personas."""
-        embeddings = self.embed(statements)
-        self.detect(statements, embeddings)
-        if self.config.emotions:
-            self.emotions(statements, embeddings)
-        if self.config.motivators:
-            self.motivators(statements, embeddings)
-        themes, theme_model = self.themes(statements, embeddings)
-        findings = self.rank(statements, embeddings, themes)
-        if self.config.assumptions:
-            self.check_assumptions(statements, embeddings, findings)
-        personas = trends = None
-        if self.config.personas:
-            personas, trends = self.personas(statements, embeddings, findings)
-        return findings, personas, trends, _theme_positions(theme_model)
-
-    # -- resume: a finished analysis of the same transcripts, config and models is reused ------
-    def _model_fingerprints(self) -> dict[str, str]:
-        from insightminer.model_registry import resolve_head
-
-        names = {"statement_kind": self.config.statement_model}
-        if self.config.emotions:
-            names["emotions"] = self.config.emotion_model
-        if self.config.motivators and self.config.motivator_backend == "head":
-            names["motivators"] = self.config.motivator_model
-        if self.config.assumptions:
-            names["assumption_check"] = "assumption-check"
-        out = {}
-        for role, name in sorted(names.items()):
-            try:
-                folder = resolve_head(name)
-            except FileNotFoundError:
-                out[role] = name
-                continue
-            digest = hashlib.sha256()
-            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-                digest.update(path.relative_to(folder).as_posix().encode())
-                digest.update(path.read_bytes())
-            out[role] = digest.hexdigest()
-        return out
-
-    def _analysis_key(self, transcripts: list[Transcript]) -> str:
-        payload = {
-            "version": __version__,
-            "code": _code_fingerprint(),
-            # Edits are applied after the cached analysis: changing them must not redo it.
-            "config": {k: v for k, v in self.config.findings_relevant().items() if k != "edits_file"},
-            "models": self._model_fingerprints(),
-            "transcripts": [t.to_dict() for t in transcripts],
-        }
-        # Paths are where a file was read, not what it says: they do not change the analysis.
-        for t in payload["transcripts"]:
-            t.pop("source", None)
-        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
-
-    def _analysis_dir(self, key: str) -> Path | None:
-        cache = self.cache_dir()
-        return cache / "analysis" / key[:40] if cache else None
-
-    def _load_analysis(self, key: str):
-        folder = self._analysis_dir(key)
-        if folder is None or not (folder / "complete").is_file():
-            return None
-        import pyarrow.parquet as pq
-
-        from insightminer.report import statements_from_table
-
-        with self._stage("resume"):
-            try:
-                data = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))
-                statements = statements_from_table(pq.read_table(folder / "statements.parquet"))
-                findings = data["findings"]
-                if not isinstance(findings, dict) or not isinstance(findings.get("findings"), list):
-                    raise ValueError("findings of the wrong shape")
-                positions = {int(k): tuple(v) for k, v in (data["theme_positions"] or {}).items()}
-                models_used = dict(data.get("models_used") or {})
-                personas, trends = data["personas"], data["trends"]
-            except Exception:  # noqa: BLE001 - a damaged cache entry of any shape is recomputed, never trusted
-                return None
-            self.models_used = models_used
-            return findings, statements, personas, trends, positions or None
-
-    def _store_analysis(self, key, findings, statements, personas, trends, positions) -> None:
-        folder = self._analysis_dir(key)
-        if folder is None:
-            return
-        write_parquet(folder / "statements.parquet", statements_table(statements, self.config.segment_field))
-        atomic_write_json(
-            folder / "analysis.json",
-            {
-                "findings": findings,
-                "personas": personas,
-                "trends": trends,
-                "theme_positions": {str(k): list(v) for k, v in (positions or {}).items()},
-                "models_used": self.models_used,
-            },
-        )
-        atomic_write_text(folder / "complete", key + "\n")  # written last: marks the entry usable
-
-    def personas(self, statements, embeddings, findings) -> tuple[dict | None, dict | None]:
-        from insightminer.personas import build_personas
+                findings = apply_edits(findings, analysis.statements, read_edits(self.config.rank.edits_file))
         from insightminer.trends import theme_trends
 
-        with self._stage("personas"):
-            personas = build_personas(
-                statements,
-                embeddings,
-                findings,
-                segment_field=self.config.segment_field,
-                embedder=self.embedder(),
-            )
-            trends = theme_trends(statements, findings, period="auto")
-            return personas, trends
+        trends = theme_trends(analysis.statements, findings, period="auto") if analysis.personas else None
+        self.timings["total"] = round(time.perf_counter() - started, 4)
+        result = Result(
+            findings, analysis.statements, transcripts, records, analysis.personas, trends, dict(self.timings)
+        )
+        if out_dir is not None:
+            self.write(Path(out_dir), result, folder=folder)
+        return result
 
-    def write(
-        self, out_dir: Path, result: Result, theme_positions: dict | None = None, folder: Any = None
-    ) -> None:
+    def _analysis(self, transcripts: list[Transcript], statements: list[Statement]) -> Analysis:
+        """The analysis of these transcripts: resumed from the cache when an equal one finished."""
+        cache_root = self.cache_dir()
+        cache = AnalysisCache(cache_root / "analysis", self.config.rank.segment_field) if cache_root else None
+        relevant = self.config.findings_relevant()
+        relevant["rank"].pop("edits_file")  # edits apply after the cached analysis: they never redo it
+        key = analysis_key(relevant, model_fingerprints(self._model_names()), transcripts)
+        if cache is not None:
+            with self._stage("resume"):
+                memo = cache.load(key)
+            if memo is not None:
+                self.models_used = dict(memo.models_used)
+                return memo
+            del self.timings["resume"]
+        analysis = self.analyse(statements)
+        if cache is not None:
+            try:
+                cache.store(key, analysis)
+            except OSError as exc:  # a full disk costs the resume, not the run
+                self.warnings.append(f"analysis cache not written ({exc.strerror or exc})")
+        return analysis
+
+    def analyse(self, statements: list[Statement]) -> Analysis:
+        """Every stage after segmentation: embed, classify, cluster, rank, personas."""
+        embeddings = self.embed(statements)
+        self.classify(statements, embeddings)
+        themes = self.themes(statements, embeddings)
+        findings = self.rank(statements, embeddings, themes)
+        if self.config.rank.assumptions:
+            self.check_assumptions(statements, embeddings, findings)
+        personas = self.personas(statements, embeddings, findings) if self.config.personas.enabled else None
+        return Analysis(findings, statements, personas, None, dict(self.models_used))
+
+    def _model_names(self) -> dict[str, str]:
+        """role -> model name of every trained model that decides this run's findings."""
+        classify = self.config.classify
+        names = {"statement_kind": classify.statement_model}
+        if classify.emotions:
+            names["emotions"] = classify.emotion_model
+        if classify.motivators and classify.motivator_backend == "head":
+            names["motivators"] = classify.motivator_model
+        if self.config.rank.assumptions:
+            names["assumption_check"] = "assumption-check"
+        return names
+
+    # -- the run folder ----------------------------------------------------------------------
+    def write(self, out_dir: Path, result: Result, folder: Any = None) -> None:
         """Write the run folder whole: into a sibling temp folder, swapped in when complete
         (insightminer/run_folder.py); ``folder`` is the RunFolder run() locked, else one is locked here."""
         from insightminer.run_folder import RunFolder
+        from insightminer.run_outputs import write_run_outputs
 
         owned = folder is None
         folder = RunFolder(out_dir).acquire() if owned else folder
         try:
             with folder as staging:
-                self._write_outputs(staging, result, theme_positions)
+                with self._stage("report"):
+                    write_run_outputs(
+                        staging,
+                        result.findings,
+                        result.statements,
+                        result.personas,
+                        run_dir=Path(out_dir),
+                        audio_sources={
+                            t.doc_id: t.source for t in result.transcripts if t.source_format == "audio"
+                        },
+                        options=self.config.report,
+                        segment_field=self.config.rank.segment_field,
+                    )
                 result.out_dir = Path(out_dir)
                 result.timings = dict(self.timings)
                 self._write_manifest(staging, result, status="complete")
@@ -592,103 +406,44 @@ class Pipeline:
             if owned:
                 folder.release()
 
-    def _write_outputs(self, out_dir: Path, result: Result, theme_positions: dict | None) -> None:
-        with self._stage("report"):
-            write_findings(out_dir, result.findings)
-            write_parquet(
-                out_dir / "segments.parquet", statements_table(result.statements, self.config.segment_field)
-            )
-            if result.personas is not None:
-                from insightminer.personas import personas_markdown
-
-                atomic_write_json(out_dir / "personas.json", result.personas)
-                atomic_write_text(out_dir / "personas.md", markdown_safe(personas_markdown(result.personas)))
-            from insightminer.report_html import render_report_html
-
-            sources = {t.doc_id: t.source for t in result.transcripts if t.source_format == "audio"}
-            clips = None
-            if sources and self.config.embed_clips:
-                from insightminer.clips import embedded_clips
-
-                clips = embedded_clips([result.findings, result.personas or {}], sources)
-            from insightminer.clips import relative_audio_urls
-
-            html = render_report_html(
-                result.findings,
-                result.personas or {},
-                result.trends,
-                result.statements,
-                theme_positions=theme_positions,
-                audio_sources=None if clips is not None else relative_audio_urls(sources, out_dir),
-                audio_clips=clips,
-            )
-            atomic_write_text(out_dir / "report.html", html)
-
     def _write_manifest(self, out_dir: Path, result: Result, status: str) -> None:
-        import importlib.metadata as md
+        from insightminer.manifest import write_manifest
 
-        out_dir.mkdir(parents=True, exist_ok=True)
+        write_manifest(
+            out_dir,
+            status=status,
+            config=self.config.to_dict(),
+            models={"embedding": self.config.embed.model, **self.models_used},
+            inputs=result.inputs,
+            documents=len(result.transcripts),
+            statements=len(result.statements),
+            findings=result.findings,
+            timings=self.timings,
+            warnings=self.warnings,
+        )
 
-        def version(pkg: str) -> str | None:
-            try:
-                return md.version(pkg)
-            except md.PackageNotFoundError:
-                return None
 
-        manifest = {
-            "insightminer_version": __version__,
-            "status": status,
-            "config": self.config.to_dict(),
-            "models": {
-                "embedding": self.config.embedding_model,
-                **self.models_used,
-            },
-            "environment": {
-                "python": platform.python_version(),
-                "platform": platform.platform(),
-                **{
-                    pkg: version(pkg)
-                    for pkg in (
-                        "torch",
-                        "sentence-transformers",
-                        "faster-whisper",
-                        "transformers",
-                        "scikit-learn",
-                    )
-                },
-            },
-            "inputs": [
-                {
-                    "path": r.path,
-                    "status": r.status,
-                    "reason": r.reason,
-                    "doc_ids": r.doc_ids,
-                    "format": r.source_format,
-                    "encoding": r.encoding,
-                    "notes": r.notes,
-                }
-                for r in result.inputs
-            ],
-            "counts": {
-                "inputs": len(result.inputs),
-                "processed": len(result.processed),
-                "skipped": len(result.skipped),
-                "documents": len(result.transcripts),
-                "customer_statements": len(result.statements),
-                "findings": len(result.findings.get("findings", [])),
-            },
-            "findings_sha256": file_sha256(out_dir / "findings.json")
-            if (out_dir / "findings.json").is_file()
-            else None,
-            "timings_s": dict(self.timings),
-            "warnings": list(self.warnings),
-            "outputs": sorted(
-                p.name for p in out_dir.iterdir() if p.is_file() and not p.name.startswith(".")
-            ),
-            # Every output's hash: a folder that does not match its run.json is not this run's.
-            "outputs_sha256": output_hashes(out_dir),
-        }
-        atomic_write_json(out_dir / "run.json", manifest)
+def _note_statement_problems(
+    transcripts: list[Transcript],
+    records: list[InputRecord],
+    statements: list[Statement],
+    cut: dict[str, int],
+) -> None:
+    """Say in each input's record what segmentation could not use: statements cut to length, and
+    transcripts with no customer statement at all."""
+    record_by_doc = {doc: r for r in records for doc in r.doc_ids}
+    for doc_id, count in sorted(cut.items()):
+        if doc_id in record_by_doc:
+            record_by_doc[doc_id].notes.append(
+                f"{doc_id}: {count} statement(s) longer than {MAX_STATEMENT_CHARS} characters cut to "
+                f"that length (text without sentence punctuation?)"
+            )
+    docs_with_statements = {s.doc_id for s in statements}
+    for transcript in transcripts:
+        if transcript.doc_id not in docs_with_statements:
+            record = record_by_doc.get(transcript.doc_id)
+            if record is not None:
+                record.notes.append(f"{transcript.doc_id}: no customer statements found")
 
 
 #: A statement is a sentence or two; anything longer is text without sentence punctuation (a raw ASR
@@ -720,28 +475,3 @@ def _unusable_folder(folder: Path) -> str | None:
     if not os.access(probe, os.W_OK | os.X_OK):
         return f"{probe} is not writable"
     return None
-
-
-def _code_fingerprint() -> str:
-    """Hash of the package's own source: an edited stage never reuses a stale analysis."""
-    digest = hashlib.sha256()
-    root = Path(__file__).resolve().parent
-    for path in sorted(root.rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def _theme_positions(theme_model: Any) -> dict[int, tuple[float, float]] | None:
-    """2-D positions of theme centroids (PCA) for the report's theme map."""
-    centroids = getattr(theme_model, "centroids_", None)
-    if centroids is None or len(centroids) < 2:
-        return None
-    centred = centroids - centroids.mean(0)
-    _, _, vt = np.linalg.svd(centred, full_matrices=False)
-    xy = centred @ vt[:2].T
-    # Fix the sign of each axis so the picture does not flip between runs.
-    for k in range(xy.shape[1]):
-        if xy[np.argmax(np.abs(xy[:, k])), k] < 0:
-            xy[:, k] = -xy[:, k]
-    return {i: (round(float(x), 4), round(float(y), 4)) for i, (x, y) in enumerate(xy)}

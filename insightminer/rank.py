@@ -12,10 +12,13 @@ and questions.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from insightminer import __version__
+from insightminer.config import RankOptions
 from insightminer.emotions import SENTIMENT_MAPPING
 from insightminer.interview_themes import ThemeInfo
 from insightminer.schema import Statement
@@ -174,6 +177,7 @@ def rank_findings(
                     "doc_ids": theme.mentioned_doc_ids,
                 },
                 "evidence": [evidence_item(statements[m], segment_field) for m in evidence],
+                "map_position": list(theme.position) if theme.position is not None else None,
             }
         )
     findings.sort(
@@ -203,3 +207,54 @@ FINDING_LISTS: dict[str, str] = {
 def split_by_type(findings: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """The ranked findings as findings.json's separate lists (pain points, requests, praise, questions)."""
     return {name: [f for f in findings if f["type"] == t] for t, name in FINDING_LISTS.items()}
+
+
+#: findings.json's schema version (other tools read it: bump on any incompatible change). 2.0: a
+#: finding's emotions / motivators are counts of confident labels with quotes (were share mixes).
+FINDINGS_SCHEMA_VERSION = "2.0"
+
+
+def build_findings(
+    statements: list[Statement],
+    embeddings: np.ndarray | None,
+    themes: list[ThemeInfo],
+    options: RankOptions,
+    *,
+    theme_kinds: Sequence[str],
+    config: dict[str, Any],
+) -> dict[str, Any]:
+    """The rank stage: findings.json's content — the ranked lists with a summary of the study.
+
+    `theme_kinds` are the statement kinds the themes stage clustered (to count unthemed ones);
+    `config` is the findings-relevant config, recorded so a finding says what produced it."""
+    ranked = rank_findings(
+        statements,
+        embeddings,
+        themes,
+        segment_field=options.segment_field,
+        min_documents=options.min_theme_documents,
+        evidence_per_finding=options.evidence_per_finding,
+    )
+    segments = sorted(
+        {s.metadata[options.segment_field] for s in statements if s.metadata.get(options.segment_field)}
+    )
+    kinds = Counter(s.kind for s in statements)
+    lists = split_by_type(ranked)
+    return {
+        "schema_version": FINDINGS_SCHEMA_VERSION,
+        "generator": {"name": "insightminer", "version": __version__},
+        "config": config,
+        "summary": {
+            "documents": len({s.doc_id for s in statements}),
+            "customer_statements": len(statements),
+            "pain_point_statements": kinds.get("pain_point", 0),
+            "statement_kinds": dict(sorted(kinds.items())),
+            "themes": len(themes),
+            "findings_by_type": {name: len(items) for name, items in lists.items()},
+            "unthemed_statements": sum(1 for s in statements if s.kind in theme_kinds and s.theme_id < 0),
+            "min_theme_documents": options.min_theme_documents,
+            "segments": segments,
+            "segment_field": options.segment_field,
+        },
+        **lists,
+    }

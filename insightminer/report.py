@@ -21,9 +21,6 @@ from insightminer.signals import describe, label_name
 from insightminer.storage import atomic_write_bytes, atomic_write_json, atomic_write_text
 from insightminer.timefmt import format_timestamp
 
-# 2.0: a finding's emotions / motivators are counts of confident labels with quotes (was share mixes).
-FINDINGS_SCHEMA_VERSION = "2.0"
-
 
 def cite(item: dict[str, Any]) -> str:
     """'doc_id, Speaker @ 01:23' for a quote."""

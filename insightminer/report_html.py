@@ -973,6 +973,18 @@ def _script_hash() -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(JS.encode("utf-8")).digest()).decode("ascii")
 
 
+def _map_positions(findings: dict) -> dict[int, tuple[float, float]] | None:
+    """Theme-map positions saved with the findings (None when any shown finding lacks one)."""
+    shown = findings.get("findings", [])[:20]
+    positions = {}
+    for finding in shown:
+        xy = finding.get("map_position") if isinstance(finding, dict) else None
+        if not (isinstance(xy, list | tuple) and len(xy) == 2):
+            return None
+        positions[int(finding["theme_id"])] = (float(xy[0]), float(xy[1]))
+    return positions or None
+
+
 def render_report_html(
     findings: dict,
     personas: dict,
@@ -980,7 +992,6 @@ def render_report_html(
     statements: list[Statement],
     *,
     title: str = "insightminer report",
-    theme_positions: dict[int, tuple[float, float]] | None = None,
     audio_sources: dict[str, str] | None = None,
     audio_clips: dict[str, str] | None = None,
 ) -> str:
@@ -988,23 +999,22 @@ def render_report_html(
 
     Quotes from audio inputs get a play button: `audio_sources` maps doc_id to the recording's URL
     relative to the report (played from the quote's start to its end), `audio_clips` maps
-    `clips.quote_key(doc_id, start, end)` to an embedded data: URI clip (`--embed-clips`).
+    `clips.quote_key(doc_id, start, end)` to an embedded data: URI clip (`--embed-clips`). The theme
+    map places each finding at its saved `map_position`.
     """
     token = _AUDIO.set((dict(audio_sources or {}), dict(audio_clips or {})))
     try:
-        return _render(
-            findings, personas, trends, statements, title, theme_positions, bool(audio_sources or audio_clips)
-        )
+        return _render(findings, personas, trends, statements, title, bool(audio_sources or audio_clips))
     finally:
         _AUDIO.reset(token)
 
 
-def _render(findings, personas, trends, statements, title, theme_positions, audio: bool) -> str:
+def _render(findings, personas, trends, statements, title, audio: bool) -> str:
     if not isinstance(findings, dict) or not isinstance(findings.get("findings", []), list):
         raise ValueError("findings must be the findings.json content: a dict with a 'findings' list")
     personas = personas or {}
     summary = findings.get("summary") or {}
-    positions = {int(k): (float(v[0]), float(v[1])) for k, v in (theme_positions or {}).items()} or None
+    positions = _map_positions(findings)
     sections = [
         _overview(findings, personas, statements),
         _charts(findings, personas, statements, positions),

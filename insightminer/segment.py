@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from insightminer.config import SegmentOptions
 from insightminer.roles import Team, assign_roles, parse_team
 from insightminer.schema import Statement, Transcript, Utterance
 from insightminer.sentences import sentence_spans
@@ -214,21 +215,24 @@ def statement_spans(text: str) -> list[list[tuple[int, int]]]:
 
 def segment_transcript(
     transcript: Transcript,
-    customer_speakers: list[str] | None = None,
-    interviewer_speakers: list[str] | None = None,
+    options: SegmentOptions | None = None,
+    *,
     roles: tuple[str, ...] = ("customer",),
-    team: Team | list[str] | None = None,
+    team: Team | None = None,
 ) -> list[Statement]:
     """Assign roles, then cut the turns of the wanted roles into sentence statements.
 
-    ``team`` is a Team or Config.team's entries (names / e-mails of the seller's or researcher's people).
+    ``options`` say who is a customer (SegmentOptions: --customer / --interviewer names, and the
+    team's entries: names / e-mails of the seller's or researcher's people); ``team``, an already
+    parsed Team, takes the place of ``options.team`` (parsed once for a whole batch).
     A turn is a run of consecutive utterances of one speaker (subtitle cues of one long answer, a
     one-row-per-sentence export), so a sentence cut across two cues is one sentence again. Each
     statement keeps its turn: ``turn_index`` (the turn's first utterance) and ``context`` (its text).
     """
-    if team is not None and not isinstance(team, Team):
-        team = parse_team(team)
-    assign_roles(transcript, customer_speakers, interviewer_speakers, team)
+    options = options or SegmentOptions()
+    if team is None and options.team:
+        team = parse_team(options.team)
+    assign_roles(transcript, options.customer_speakers, options.interviewer_speakers, team)
     statements: list[Statement] = []
     for turn in turns(transcript):
         speaker, role = turn.utterances[0].speaker, turn.utterances[0].role

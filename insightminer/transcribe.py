@@ -32,6 +32,8 @@ from typing import Any
 import numpy as np
 
 from insightminer.audio import AUDIO_EXTENSIONS, AudioError, iter_audio_blocks, probe_audio
+from insightminer.config import TranscribeOptions
+from insightminer.devices import resolve_device
 from insightminer.diarize import (
     SINGLE_SPEAKER,
     SINGLE_SPEAKER_NOTE,
@@ -81,42 +83,6 @@ _HALLUCINATIONS = {
 }
 
 
-@dataclass
-class TranscribeOptions:
-    """Everything that shapes a transcript (all of it except cache/limit settings keys the cache)."""
-
-    model: str = "tiny.en"  # "tiny.en", "base" (bundled, offline), a faster-whisper size/id, or a folder
-    backend: str = "faster-whisper"  # or "transformers"
-    device: str = "auto"  # cpu | cuda | auto
-    compute_type: str = "default"  # default: int8 on CPU, float16 on CUDA (faster-whisper); fp32/fp16 HF
-    language: str | None = None  # None: English for *.en models, detected per file otherwise
-    # beam 1 (greedy): WER on the LibriSpeech/JFK set equals beam 5 for tiny.en/base (docs/benchmarks/asr.md)
-    # while decoding is much cheaper on CPU.
-    beam_size: int = 1
-    batch_size: int = 8
-    vad: bool = True
-    # word times: statements get their words' start/end, and diarization assigns each word a speaker
-    word_timestamps: bool = True
-    split_stereo: bool = True
-    # names for channel 1, 2 of a split stereo call, or for diarized speakers in order of first speech
-    speaker_names: tuple[str, ...] | None = None
-    diarize: bool = True  # mono audio: find who spoke when offline (EmbeddingDiarizer)
-    num_speakers: int | None = None  # fix the speaker count instead of estimating it
-    min_speakers: int = 1
-    max_speakers: int = 8
-    utterance_gap_s: float = 3.0  # a pause at least this long (or another speaker) starts a new utterance
-    max_duration_s: float = 4 * 3600.0  # longer files are rejected with a clear message
-    cache_dir: str | None = None  # None: <INSIGHTMINER_CACHE_DIR or ~/.cache/insightminer>/transcripts
-    use_cache: bool = True
-
-    def cache_fields(self) -> dict[str, Any]:
-        data = asdict(self)
-        for key in ("cache_dir", "use_cache", "max_duration_s"):
-            data.pop(key)
-        data["speaker_names"] = list(self.speaker_names) if self.speaker_names else None
-        return data
-
-
 # ------------------------------------------------------------------------------------------------ backends
 
 
@@ -132,24 +98,11 @@ class _Segment:
     words: list[tuple[float, float, str]] = field(default_factory=list)
 
 
-def _resolve_device(device: str) -> str:
-    if device not in ("auto", "cpu", "cuda"):
-        raise ValueError(f"device must be auto, cpu or cuda, not {device!r}")
-    if device != "auto":
-        return device
-    try:
-        import ctranslate2
-
-        return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
-    except Exception:  # noqa: BLE001 - no CUDA runtime at all
-        return "cpu"
-
-
 class _FasterWhisperBackend:
     def __init__(self, options: TranscribeOptions):
         from faster_whisper import BatchedInferencePipeline, WhisperModel
 
-        self.device = _resolve_device(options.device)
+        self.device = resolve_device(options.device, runtime="ctranslate2")
         compute = options.compute_type
         if compute == "default":
             compute = "float16" if self.device == "cuda" else "int8"
@@ -209,7 +162,7 @@ class _TransformersBackend:
         import torch
         from transformers import WhisperForConditionalGeneration, WhisperProcessor
 
-        self.device = _resolve_device_torch(options.device)
+        self.device = resolve_device(options.device)
         if options.compute_type == "default":
             dtype = torch.float16 if self.device == "cuda" else torch.float32
         else:
@@ -307,16 +260,6 @@ class _TransformersBackend:
 def _field(output: Any, key: str) -> Any:
     """A field of generate()'s output: a ModelOutput, or a plain dict when token timestamps are on."""
     return output.get(key) if isinstance(output, dict) else getattr(output, key, None)
-
-
-def _resolve_device_torch(device: str) -> str:
-    if device not in ("auto", "cpu", "cuda"):
-        raise ValueError(f"device must be auto, cpu or cuda, not {device!r}")
-    if device != "auto":
-        return device
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
 
 
 def _model_fingerprint(path: str) -> str:

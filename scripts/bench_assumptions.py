@@ -149,7 +149,7 @@ def run_study(name: str, folder: Path, assumptions_file: Path, truth_file: Path,
     if missing:
         raise SystemExit(f"{truth_file}: no truth for {missing}")
     truth = [truth_rows[e.text] for e in expected]
-    config = Config(assumptions=[ln for ln in lines if ln.strip()], personas=False, **pipeline_kw)
+    config = Config.from_flat(assumptions=[ln for ln in lines if ln.strip()], personas=False, **pipeline_kw)
     pipeline = Pipeline(config)
     t0 = time.perf_counter()
     result = pipeline.run([folder])

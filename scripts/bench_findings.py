@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 from scipy.stats import spearmanr  # noqa: E402
 
 from insightminer import Config, Pipeline  # noqa: E402
+from insightminer.config import FLAT_NAMES, field_names  # noqa: E402
 
 DATASETS = {
     "sample": ROOT / "data" / "fixtures",
@@ -370,13 +371,15 @@ def print_report(res: dict[str, Any]) -> None:
 
 
 def build_config(args: argparse.Namespace, truth: Truth) -> tuple[Config, list[str]]:
-    names = {f.name for f in dataclasses.fields(Config)}
+    # --set takes a 0.x flat name (min_theme_documents) or "section.field" (rank.min_theme_documents)
+    names = set(FLAT_NAMES) | {name.replace(".", "__") for name in field_names()}
     kwargs: dict[str, Any] = {"progress": False}
     notes = []
     if args.embedding_model:
         kwargs["embedding_model"] = args.embedding_model
     for item in args.set or []:
         key, _, value = item.partition("=")
+        key = key.replace(".", "__")
         if key not in names:
             raise SystemExit(f"--set {key}: Config has no such field")
         try:
@@ -402,7 +405,7 @@ def build_config(args: argparse.Namespace, truth: Truth) -> tuple[Config, list[s
             if key in names:
                 kwargs.setdefault(key, False)
         notes.append("--fast: emotions/motivators/personas off")
-    return Config(**kwargs), notes
+    return Config.from_flat(**kwargs), notes
 
 
 def run_dataset(name: str, args: argparse.Namespace) -> dict[str, Any]:

@@ -68,7 +68,7 @@ import json, sys, time
 from insightminer.config import Config
 from insightminer.pipeline import Pipeline
 path, stages, cache, out = sys.argv[1:5]
-pipeline = Pipeline(Config(cache_dir=cache))
+pipeline = Pipeline(Config.from_flat(cache_dir=cache))
 started = time.perf_counter()
 if stages == "ingest":
     transcripts, records = pipeline.ingest([path])
@@ -93,7 +93,10 @@ def measure(path: Path, stages: str, work: Path, max_mb: float) -> dict:
         [
             sys.executable,
             "-c",
-            _CHILD.replace("Config(cache_dir=cache)", f"Config(cache_dir=cache, max_file_mb={max_mb})"),
+            _CHILD.replace(
+                "Config.from_flat(cache_dir=cache)",
+                f"Config.from_flat(cache_dir=cache, max_file_mb={max_mb})",
+            ),
             str(path),
             stages,
             str(work / "cache"),

@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -118,11 +117,11 @@ def main() -> None:
     )
     models = {"emotion_model": args.emotion_model} if args.emotion_model else {}
     models["embedding_backend"] = args.embedding_backend
-    Pipeline(Config(cache_dir="", min_theme_documents=1, **models)).run([warm])
+    Pipeline(Config.from_flat(cache_dir="", min_theme_documents=1, **models)).run([warm])
 
     raw_model = SentenceTransformer(resolve_embedding_model("all-MiniLM-L6-v2"), device="cpu")
 
-    config = Config(cache_dir=str(cache), batch_size=args.batch_size, **models)
+    config = Config.from_flat(cache_dir=str(cache), batch_size=args.batch_size, **models)
     cold = Pipeline(config)
     t0 = time.perf_counter()
     result = cold.run([inputs], work / "out-cold")
@@ -143,7 +142,7 @@ def main() -> None:
     ).read_bytes()
 
     # A changed analysis setting: the finished-analysis cache misses, the embedding cache still hits.
-    changed = Pipeline(replace(config, min_theme_documents=config.min_theme_documents + 1))
+    changed = Pipeline(config.updated({"rank.min_theme_documents": config.rank.min_theme_documents + 1}))
     t0 = time.perf_counter()
     changed.run([inputs], work / "out-changed")
     changed_s = time.perf_counter() - t0
@@ -152,7 +151,9 @@ def main() -> None:
     print(
         f"input: {args.source}, {n_docs} files, {n} customer statements, {len(result.top_findings)} findings"
     )
-    print(f"emotion model: {config.emotion_model}; embedding backend: {cold.embedder().model.backend_}")
+    print(
+        f"emotion model: {config.classify.emotion_model}; embedding backend: {cold.embedder().model.backend_}"
+    )
     print(f"start-up: `insightminer --help` in a fresh process {help_s:.2f} s")
     print()
     print(f"{'':38s}{'seconds':>10s}{'stmts/s':>12s}")

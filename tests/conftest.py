@@ -59,7 +59,7 @@ def demo_run(tmp_path_factory):
     assumptions = (FIXTURES / "assumptions.txt").read_text(encoding="utf-8").splitlines()
     out = tmp_path_factory.mktemp("demo") / "out"
     cache = tmp_path_factory.mktemp("cache")
-    config = Config(cache_dir=str(cache), assumptions=[a for a in assumptions if a.strip()])
+    config = Config.from_flat(cache_dir=str(cache), assumptions=[a for a in assumptions if a.strip()])
     result = Pipeline(config).run([interviews], out)
     return result, out, config
 

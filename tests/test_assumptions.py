@@ -156,7 +156,7 @@ def _run_study(folder: Path, assumptions_file: Path, tmp_path_factory, team: lis
 
     lines = [ln for ln in assumptions_file.read_text(encoding="utf-8").splitlines() if ln.strip()]
     cache = tmp_path_factory.mktemp("assume-cache")
-    config = Config(
+    config = Config.from_flat(
         cache_dir=str(cache),
         assumptions=lines,
         personas=False,

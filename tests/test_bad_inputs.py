@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from insightminer.config import IngestOptions
 from insightminer.ingest import ingest_paths, read_transcripts
 
 GOOD_TXT = (
@@ -146,7 +147,7 @@ def test_encodings_are_reported(mixed_folder: Path):
 
 
 def test_unlabelled_speaker_reads_the_unlabelled_file(mixed_folder: Path):
-    transcripts, records = ingest_paths([mixed_folder], unlabelled_speaker="Customer")
+    transcripts, records = ingest_paths([mixed_folder], IngestOptions(unlabelled_speaker="Customer"))
     record = next(r for r in records if r.path.endswith("nolabels.txt"))
     assert record.status == "processed"
     t = next(t for t in transcripts if t.doc_id == "nolabels")
@@ -158,7 +159,7 @@ def test_unlabelled_speaker_reads_the_unlabelled_file(mixed_folder: Path):
 
 def test_max_file_size_is_configurable(tmp_path: Path):
     path = _write(tmp_path, "t.txt", GOOD_TXT * 100)
-    _, records = ingest_paths([path], max_file_bytes=1_000)
+    _, records = ingest_paths([path], IngestOptions(max_file_mb=0.001))
     assert records[0].status == "skipped"
     assert records[0].reason == "file is 0.0 MB, over the 0.001 MB limit (raise --max-file-mb to read it)"
     assert read_transcripts(path, max_file_bytes=1_000_000)[0].utterances

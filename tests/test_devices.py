@@ -25,7 +25,7 @@ def test_pipeline_embedder_uses_the_resolved_device():
 
     from insightminer import Config, Pipeline
 
-    embedder = Pipeline(Config(device="auto", cache_dir="")).embedder()
+    embedder = Pipeline(Config.from_flat(device="auto", cache_dir="")).embedder()
     assert embedder.device == ("cuda" if torch.cuda.is_available() else "cpu")
     with pytest.raises(ValueError, match="device must be auto, cpu or cuda"):
-        Pipeline(Config(device="tpu", cache_dir="")).embedder()
+        Pipeline(Config.from_flat(device="tpu", cache_dir="")).embedder()

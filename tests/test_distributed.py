@@ -33,11 +33,11 @@ def test_ray_run_matches_local_run(tmp_path, embedder):
     ):
         shutil.copy(FIXTURES / "interviews" / name, folder / name)
     shutil.copy(FIXTURES / "audio" / "customer_sentence.wav", folder / "voice_memo.wav")
-    local = Pipeline(Config(cache_dir="", min_theme_documents=1, emotions=False, personas=False)).run(
-        [folder]
-    )
+    local = Pipeline(
+        Config.from_flat(cache_dir="", min_theme_documents=1, emotions=False, personas=False)
+    ).run([folder])
     distributed = Pipeline(
-        Config(
+        Config.from_flat(
             cache_dir="", min_theme_documents=1, emotions=False, personas=False, executor="ray", ray_workers=2
         )
     ).run([folder])

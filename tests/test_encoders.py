@@ -147,5 +147,5 @@ def test_backend_is_an_execution_detail_not_part_of_the_findings_config():
     from insightminer.config import Config
 
     config = Config()
-    assert config.embedding_backend == "auto"
-    assert "embedding_backend" not in config.findings_relevant()
+    assert config.execution.embedding_backend == "auto"
+    assert "execution" not in config.findings_relevant()

@@ -22,6 +22,7 @@ import pytest
 from typer.testing import CliRunner
 
 from insightminer.cli import app
+from insightminer.config import IngestOptions
 from insightminer.ingest import ingest_paths, read_transcripts
 from insightminer.readers.common import FieldMap, IngestError
 
@@ -256,7 +257,7 @@ def _pipeline(cache: Path | str):
     from insightminer.config import Config
     from insightminer.pipeline import Pipeline
 
-    return Pipeline(Config(cache_dir=str(cache), emotions=False, motivators=False, personas=False))
+    return Pipeline(Config.from_flat(cache_dir=str(cache), emotions=False, motivators=False, personas=False))
 
 
 def test_a_damaged_analysis_cache_is_recomputed(small_corpus, tmp_path):
@@ -533,7 +534,7 @@ def test_tsv_jsonl_and_other_json_layouts_are_read(tmp_path):
     assert [u.end for u in by_doc["e"].utterances] == [0.5, 0.9]
     # The user's way out: a field mapping names the columns, for tables and JSON alike.
     mapped, records = ingest_paths(
-        [tmp_path / "b.txt"], fmap=FieldMap.from_options({"speaker": "Who", "text": "Said"})
+        [tmp_path / "b.txt"], IngestOptions(fields={"speaker": "Who", "text": "Said"})
     )
     assert [u.speaker for u in mapped[0].utterances] == ["Rep", "Jane", "Rep"]
     (tmp_path / "f.json").write_text(

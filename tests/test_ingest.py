@@ -8,6 +8,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from insightminer.config import IngestOptions
 from insightminer.ingest import (
     AUDIO_DISABLED_REASON,
     AUDIO_EXTENSIONS,
@@ -509,7 +510,7 @@ def test_metadata_merge_order_path_file_sidecar_explicit(tmp_path):
     write(root / "metadata.yaml", "acme:\n  owner: outer\n  tier: gold\n")
     write(folder / "metadata.csv", "doc_id,owner\nacme,inner\nbeta.txt,inner-by-name\n")
     explicit = write(tmp_path / "extra.yaml", "beta:\n  tier: silver\n")
-    transcripts, records = ingest_paths([root], metadata_file=explicit)
+    transcripts, records = ingest_paths([root], IngestOptions(metadata_file=str(explicit)))
     by_id = {t.doc_id: t.metadata for t in transcripts}
     assert by_id["acme"] == {
         "segment": "Mid-market",  # file beats folder name
@@ -525,7 +526,7 @@ def test_metadata_merge_order_path_file_sidecar_explicit(tmp_path):
 def test_explicit_metadata_file_errors_raise(tmp_path):
     write(tmp_path / "a.txt", "Q: x\nA: y\n")
     with pytest.raises(IngestError, match="metadata file not found"):
-        ingest_paths([tmp_path], metadata_file=tmp_path / "missing.csv")
+        ingest_paths([tmp_path], IngestOptions(metadata_file=str(tmp_path / "missing.csv")))
 
 
 def test_broken_sidecar_is_reported_not_fatal(tmp_path):

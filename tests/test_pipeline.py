@@ -182,7 +182,9 @@ def test_run_with_the_finetuned_emotion_model(tmp_path):
     folder.mkdir()
     for name in ("int01_brightpath_logistics.txt", "int03_lumen_analytics.txt"):
         shutil.copy(INTERVIEWS / name, folder / name)
-    config = Config(cache_dir="", emotion_model="emotions-finetuned", personas=False, min_theme_documents=1)
+    config = Config.from_flat(
+        cache_dir="", emotion_model="emotions-finetuned", personas=False, min_theme_documents=1
+    )
     result = Pipeline(config).run([folder], tmp_path / "out")
     rows = pq.read_table(tmp_path / "out" / "segments.parquet").to_pylist()
     assert rows and all(row["emotions"] for row in rows)

@@ -85,8 +85,10 @@ def test_render_is_deterministic(report):
 def test_theme_positions_and_missing_optional_parts(report):
     _, findings, personas, statements, _ = report
     findings = {k: v for k, v in findings.items() if k != "assumptions"}
-    positions = {f["theme_id"]: (float(i), float(i % 2)) for i, f in enumerate(findings["findings"])}
-    html = render_report_html(findings, personas, None, statements, theme_positions=positions)
+    findings["findings"] = [
+        {**f, "map_position": [float(i), float(i % 2)]} for i, f in enumerate(findings["findings"])
+    ]
+    html = render_report_html(findings, personas, None, statements)
     assert "component 1 of the theme centroids" in html
     assert '<section id="trends"' not in html and '<section id="assumptions"' not in html
     with pytest.raises(ValueError, match="findings"):
@@ -95,17 +97,18 @@ def test_theme_positions_and_missing_optional_parts(report):
 
 def test_theme_map_positions_come_from_the_fitted_theme_model(embedder):
     """The run's theme map: PCA of the fitted ThemeModel's centroids, the path `run` takes."""
-    from insightminer.pipeline import _theme_positions
+    from insightminer.interview_themes import theme_map_positions
     from insightminer.themes import ThemeModel
     from tests.theme_corpus import corpus
 
     texts, _ = corpus()
     emb = embedder.encode(texts)
     model = ThemeModel(random_state=0, hierarchy=False).fit(emb, texts)
-    positions = _theme_positions(model)
+    positions = theme_map_positions(model.centroids_)
     assert len(model.centroids_) >= 3 and sorted(positions) == list(range(len(model.centroids_)))
     again = ThemeModel(random_state=0, hierarchy=False).fit(emb.copy(), texts)
-    assert _theme_positions(again) == positions  # signs fixed: the map does not flip between runs
+    # signs fixed: the map does not flip between runs
+    assert theme_map_positions(again.centroids_) == positions
     xs = [p[0] for p in positions.values()]
     assert max(xs) - min(xs) > 0.1  # the themes are spread out, not stacked
 

@@ -26,6 +26,14 @@ def _options(command: str) -> set[str]:
     return {opt for param in click_command.params for opt in param.opts if opt.startswith("--")} - {"--help"}
 
 
+def _field(config, name: str):
+    """A Config field by its 0.x flat name or as "section.field"."""
+    from insightminer.config import FLAT_NAMES
+
+    section, _, field = FLAT_NAMES.get(name, name).partition(".")
+    return getattr(getattr(config, section), field)
+
+
 def _run_config(monkeypatch, args: list[str]):
     import insightminer.pipeline
 
@@ -88,7 +96,9 @@ def test_every_run_option_reaches_its_config_field(tmp_path, monkeypatch):
         "--speakers": (["3"], "num_speakers", 3),
         "--min-speakers": (["2"], "min_speakers", 2),
         "--max-speakers": (["5"], "max_speakers", 5),
-        "--speaker-names": (["Rep,Ana"], "speaker_names", ["Rep", "Ana"]),
+        "--speaker-names": (["Rep,Ana"], "speaker_names", ("Rep", "Ana")),
+        "--min-theme-size": (["4"], "min_theme_size", 4),
+        "--resolution": (["1.5"], "themes.resolution", 1.5),
         "--embed-clips": ([], "embed_clips", True),
         # a --x/--no-x pair: the case passes the non-default spelling itself
         "--diarize": (["--no-diarize"], "diarize", False),
@@ -109,22 +119,22 @@ def test_every_run_option_reaches_its_config_field(tmp_path, monkeypatch):
     seen = _run_config(monkeypatch, args)
     config = seen["config"]
     for option, (_, field, expected) in cases.items():
-        assert getattr(config, field) == expected, option
+        assert _field(config, field) == expected, option
     assert seen["inputs"] == [tmp_path / "interviews"] and seen["out"] == tmp_path / "out"
     assert seen["on_input"] is None  # --quiet: no line per input
 
     # Every field the options set differs from its default, so a dropped option cannot pass unseen.
     from insightminer.config import Config
 
-    default = Config(progress=True)  # the CLI's default: progress unless --quiet
-    assert [option for option, (_, field, value) in cases.items() if getattr(default, field) == value] == []
+    default = Config.from_flat(progress=True)  # the CLI's default: progress unless --quiet
+    assert [option for option, (_, field, value) in cases.items() if _field(default, field) == value] == []
 
 
 def test_run_defaults_are_configs_defaults(tmp_path, monkeypatch):
     from insightminer.config import Config
 
     config = _run_config(monkeypatch, [str(tmp_path)])["config"]
-    expected = Config(progress=True)
+    expected = Config.from_flat(progress=True)
     assert config == expected
 
 
@@ -151,9 +161,10 @@ def test_pipeline_hands_nli_model_to_the_motivator_stage(tiny_nli_model):
     from insightminer import Config, Pipeline
 
     nli = tiny_nli_model
-    pipeline = Pipeline(Config(motivator_backend="nli", nli_model=str(nli), cache_dir=""))
+    config = Config.from_flat(motivator_backend="nli", nli_model=str(nli), cache_dir="", emotions=False)
     statements = _statements()
-    pipeline.motivators(statements, np.zeros((len(statements), 384), dtype=np.float32))
+    pipeline = Pipeline(config)
+    pipeline.classify(statements, np.zeros((len(statements), 384), dtype=np.float32))
     assert pipeline.models_used["motivators"].startswith("nli:")
     # The nli backend reports the labels it finds entailed; each score is a probability.
     assert all(0.0 <= v <= 1.0 for s in statements for v in s.motivators.values())
@@ -164,9 +175,9 @@ def test_pipeline_names_a_missing_nli_model(tmp_path):
     from insightminer.motivators import ModelUnavailableError
 
     missing = tmp_path / "no-such-nli"
-    pipeline = Pipeline(Config(motivator_backend="nli", nli_model=str(missing), cache_dir=""))
+    config = Config.from_flat(motivator_backend="nli", nli_model=str(missing), cache_dir="", emotions=False)
     with pytest.raises(ModelUnavailableError, match="Cannot load the NLI model") as info:
-        pipeline.motivators(_statements(), np.zeros((2, 384), dtype=np.float32))
+        Pipeline(config).classify(_statements(), np.zeros((2, 384), dtype=np.float32))
     assert str(missing) in str(info.value)
 
 
