@@ -10,7 +10,6 @@ modules too.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,7 +23,9 @@ from insightminer.analysis_cache import Analysis, AnalysisCache, analysis_key, m
 from insightminer.config import Config
 from insightminer.devices import resolve_device
 from insightminer.embed import Embedder
+from insightminer.run_folder import claim_run_folder, unusable_folder
 from insightminer.schema import InputRecord, Statement, Transcript
+from insightminer.segment import cap_statements, note_statement_problems
 
 
 class NoUsableInputError(RuntimeError):
@@ -88,7 +89,7 @@ class Pipeline:
             self._cache_checked: Path | None = self.config.execution.resolved_cache_dir()
             folder = self._cache_checked
             if folder is not None:
-                problem = _unusable_folder(folder)
+                problem = unusable_folder(folder)
                 if problem is not None:
                     self._warn(f"cache folder {folder} not used ({problem}): running without a cache")
                     self._cache_checked = None
@@ -271,36 +272,17 @@ class Pipeline:
         """Run every stage over the inputs; write the run directory when out_dir is given."""
         self.timings = {}
         started = time.perf_counter()
-        folder = self._claim_run_folder(Path(out_dir)) if out_dir is not None else None
+        folder = claim_run_folder(Path(out_dir)) if out_dir is not None else None
         try:
             return self._run(paths, out_dir, folder, started)
         finally:
             if folder is not None:
                 folder.release()
 
-    def _claim_run_folder(self, out_dir: Path):
-        """Check --out and lock it before any work: a file, a folder of other files or a busy run
-        folder fails now, not after the analysis."""
-        from insightminer.ingest import run_folder_marker
-        from insightminer.run_folder import RunFolder
-
-        problem = _unusable_folder(out_dir)
-        if problem is not None:
-            raise NotADirectoryError(f"cannot write the run folder {out_dir}: {problem}")
-        if out_dir.is_dir() and run_folder_marker(out_dir) is None:
-            others = sorted(p.name for p in out_dir.iterdir() if not p.name.startswith("."))
-            if others:
-                shown = ", ".join(others[:5]) + (" ..." if len(others) > 5 else "")
-                raise FileExistsError(
-                    f"--out {out_dir} holds files that are not an insightminer run's ({shown}); a run folder "
-                    "is replaced whole, so choose a new or empty folder"
-                )
-        return RunFolder(out_dir).acquire()
-
     def _run(self, paths, out_dir, folder, started: float) -> Result:
         transcripts, records = self.ingest(paths)
         statements = self.segment(transcripts)
-        _note_statement_problems(transcripts, records, statements, self.cut_statements)
+        note_statement_problems(transcripts, records, statements, self.cut_statements)
         if not statements:
             result = Result({}, [], transcripts, records, timings=self.timings)
             if folder is not None:
@@ -421,57 +403,3 @@ class Pipeline:
             timings=self.timings,
             warnings=self.warnings,
         )
-
-
-def _note_statement_problems(
-    transcripts: list[Transcript],
-    records: list[InputRecord],
-    statements: list[Statement],
-    cut: dict[str, int],
-) -> None:
-    """Say in each input's record what segmentation could not use: statements cut to length, and
-    transcripts with no customer statement at all."""
-    record_by_doc = {doc: r for r in records for doc in r.doc_ids}
-    for doc_id, count in sorted(cut.items()):
-        if doc_id in record_by_doc:
-            record_by_doc[doc_id].notes.append(
-                f"{doc_id}: {count} statement(s) longer than {MAX_STATEMENT_CHARS} characters cut to "
-                f"that length (text without sentence punctuation?)"
-            )
-    docs_with_statements = {s.doc_id for s in statements}
-    for transcript in transcripts:
-        if transcript.doc_id not in docs_with_statements:
-            record = record_by_doc.get(transcript.doc_id)
-            if record is not None:
-                record.notes.append(f"{transcript.doc_id}: no customer statements found")
-
-
-#: A statement is a sentence or two; anything longer is text without sentence punctuation (a raw ASR
-#: dump, a pasted log) and would be quoted whole in every output, so it is cut here and the cut reported.
-MAX_STATEMENT_CHARS = 1500
-
-
-def cap_statements(statements: list[Statement], limit: int = MAX_STATEMENT_CHARS) -> dict[str, int]:
-    """Cut statements over ``limit`` characters at a word boundary (with '…'); cuts per doc_id."""
-    cut: dict[str, int] = {}
-    for statement in statements:
-        if len(statement.text) > limit:
-            head = statement.text[:limit]
-            space = head.rfind(" ")
-            statement.text = (head[:space] if space > limit // 2 else head).rstrip() + "\u2026"
-            cut[statement.doc_id] = cut.get(statement.doc_id, 0) + 1
-    return cut
-
-
-def _unusable_folder(folder: Path) -> str | None:
-    """Why ``folder`` cannot be created or written, or None when it can."""
-    probe = Path(folder)
-    while not probe.exists():
-        if probe.parent == probe:
-            return None
-        probe = probe.parent
-    if not probe.is_dir():
-        return f"{probe} is a file, not a folder"
-    if not os.access(probe, os.W_OK | os.X_OK):
-        return f"{probe} is not writable"
-    return None

@@ -137,3 +137,36 @@ def refresh_manifest_hashes(folder: Path) -> None:
     if "findings.json" in hashes:
         manifest["findings_sha256"] = hashes["findings.json"]
     atomic_write_json(path, manifest)
+
+
+def claim_run_folder(out_dir: Path) -> RunFolder:
+    """Check --out and lock it before any work: a file, a folder of other files or a busy run
+    folder fails now, not after the analysis."""
+    from insightminer.ingest import run_folder_marker
+
+    problem = unusable_folder(out_dir)
+    if problem is not None:
+        raise NotADirectoryError(f"cannot write the run folder {out_dir}: {problem}")
+    if out_dir.is_dir() and run_folder_marker(out_dir) is None:
+        others = sorted(p.name for p in out_dir.iterdir() if not p.name.startswith("."))
+        if others:
+            shown = ", ".join(others[:5]) + (" ..." if len(others) > 5 else "")
+            raise FileExistsError(
+                f"--out {out_dir} holds files that are not an insightminer run's ({shown}); a run folder "
+                "is replaced whole, so choose a new or empty folder"
+            )
+    return RunFolder(out_dir).acquire()
+
+
+def unusable_folder(folder: Path) -> str | None:
+    """Why ``folder`` cannot be created or written, or None when it can."""
+    probe = Path(folder)
+    while not probe.exists():
+        if probe.parent == probe:
+            return None
+        probe = probe.parent
+    if not probe.is_dir():
+        return f"{probe} is a file, not a folder"
+    if not os.access(probe, os.W_OK | os.X_OK):
+        return f"{probe} is not writable"
+    return None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from insightminer.config import SegmentOptions
 from insightminer.roles import Team, assign_roles, parse_team
-from insightminer.schema import Statement, Transcript, Utterance
+from insightminer.schema import InputRecord, Statement, Transcript, Utterance
 from insightminer.sentences import sentence_spans
 
 _FILLER_WORDS = {
@@ -263,3 +263,43 @@ def segment_transcript(
                 )
             )
     return statements
+
+
+#: A statement is a sentence or two; anything longer is text without sentence punctuation (a raw ASR
+#: dump, a pasted log) and would be quoted whole in every output, so it is cut here and the cut reported.
+MAX_STATEMENT_CHARS = 1500
+
+
+def cap_statements(statements: list[Statement], limit: int = MAX_STATEMENT_CHARS) -> dict[str, int]:
+    """Cut statements over ``limit`` characters at a word boundary (with '…'); cuts per doc_id."""
+    cut: dict[str, int] = {}
+    for statement in statements:
+        if len(statement.text) > limit:
+            head = statement.text[:limit]
+            space = head.rfind(" ")
+            statement.text = (head[:space] if space > limit // 2 else head).rstrip() + "\u2026"
+            cut[statement.doc_id] = cut.get(statement.doc_id, 0) + 1
+    return cut
+
+
+def note_statement_problems(
+    transcripts: list[Transcript],
+    records: list[InputRecord],
+    statements: list[Statement],
+    cut: dict[str, int],
+) -> None:
+    """Say in each input's record what segmentation could not use: statements cut to length, and
+    transcripts with no customer statement at all."""
+    record_by_doc = {doc: r for r in records for doc in r.doc_ids}
+    for doc_id, count in sorted(cut.items()):
+        if doc_id in record_by_doc:
+            record_by_doc[doc_id].notes.append(
+                f"{doc_id}: {count} statement(s) longer than {MAX_STATEMENT_CHARS} characters cut to "
+                f"that length (text without sentence punctuation?)"
+            )
+    docs_with_statements = {s.doc_id for s in statements}
+    for transcript in transcripts:
+        if transcript.doc_id not in docs_with_statements:
+            record = record_by_doc.get(transcript.doc_id)
+            if record is not None:
+                record.notes.append(f"{transcript.doc_id}: no customer statements found")

@@ -589,7 +589,7 @@ def test_shared_eval_layouts_are_read_through_run(tmp_path, shared_eval):
 # -- item 9 -------------------------------------------------------------------------------------------------
 def test_a_line_without_punctuation_is_split_and_bounded(hostile_run):
     """A raw ASR dump (4,000 words, no punctuation) becomes many bounded statements, none lost."""
-    from insightminer.pipeline import MAX_STATEMENT_CHARS
+    from insightminer.segment import MAX_STATEMENT_CHARS
 
     _, out, _, manifest, _ = hostile_run
     entry = next(i for i in manifest["inputs"] if i["path"].endswith("long_line.txt"))
@@ -605,8 +605,8 @@ def test_a_line_without_punctuation_is_split_and_bounded(hostile_run):
 def test_an_unbreakable_run_is_cut_at_the_cap_and_the_cut_counted():
     """No sentence or word boundary to split at: the statement is cut at the cap, and the cut counted
     (the pipeline reports it in the input's notes)."""
-    from insightminer.pipeline import MAX_STATEMENT_CHARS, cap_statements
     from insightminer.schema import Statement
+    from insightminer.segment import MAX_STATEMENT_CHARS, cap_statements
 
     long = Statement("d:1:0", "d", "Ann", "customer", "x" * (3 * MAX_STATEMENT_CHARS))
     short = Statement("d:2:0", "d", "Ann", "customer", "The export breaks every week.")
@@ -616,8 +616,8 @@ def test_an_unbreakable_run_is_cut_at_the_cap_and_the_cut_counted():
 
 
 def test_cap_statements_cuts_at_a_word_boundary():
-    from insightminer.pipeline import cap_statements
     from insightminer.schema import Statement
+    from insightminer.segment import cap_statements
 
     long = Statement(statement_id="d:0:0", doc_id="d", speaker="C", role="customer", text="word " * 1000)
     short = Statement(statement_id="d:0:1", doc_id="d", speaker="C", role="customer", text="fine.")
