@@ -91,7 +91,7 @@ class AnalysisCache:
             return None
         import pyarrow.parquet as pq
 
-        from insightminer.report import statements_from_table
+        from insightminer.output.report import statements_from_table
 
         try:
             data = json.loads((entry / "analysis.json").read_text(encoding="utf-8"))
@@ -106,7 +106,7 @@ class AnalysisCache:
             return None
 
     def store(self, key: str, analysis: Analysis) -> None:
-        from insightminer.report import statements_table, write_parquet
+        from insightminer.output.report import statements_table, write_parquet
 
         entry = self._entry(key)
         write_parquet(entry / "statements.parquet", statements_table(analysis.statements, self.segment_field))

@@ -49,7 +49,7 @@ MAX_FILE_MB = Annotated[
 
 
 def _field_mapping(value: str | None) -> str | None:
-    from insightminer.readers.common import parse_field_mapping
+    from insightminer.ingest.readers.common import parse_field_mapping
 
     try:
         parse_field_mapping(value)
@@ -140,7 +140,7 @@ def _read_team(path: Path | None) -> list[str]:
     """--team FILE: names one per line, or a CSV with name/email/role columns -> Config.team entries."""
     if path is None:
         return []
-    from insightminer.roles import TeamError, load_team
+    from insightminer.text.roles import TeamError, load_team
 
     try:
         return load_team(path).to_entries()
@@ -278,8 +278,8 @@ def run(
     ] = False,
 ) -> None:
     """Run everything: transcripts and audio in, ranked findings, personas and report out."""
+    from insightminer.ingest.readers.common import parse_field_mapping
     from insightminer.pipeline import NoUsableInputError, Pipeline
-    from insightminer.readers.common import parse_field_mapping
 
     _check_speakers(speakers, min_speakers, max_speakers)
     if motivator_backend == "nli" and not nli_model and not no_motivators:
@@ -344,7 +344,7 @@ def run(
         ),
     )
     pipeline = Pipeline(config, console=console, on_input=None if quiet else _print_record)
-    from insightminer.edits import EditsError
+    from insightminer.insights.edits import EditsError
 
     try:
         result = pipeline.run(inputs, out)
@@ -384,10 +384,10 @@ def ingest(
     team: TEAM = None,
 ) -> None:
     """Read transcripts into the project's JSON (one file per interview) and list what was skipped."""
-    from insightminer.ingest import ingest_paths
-    from insightminer.readers.common import parse_field_mapping
-    from insightminer.roles import assign_roles, parse_team
+    from insightminer.ingest.files import ingest_paths
+    from insightminer.ingest.readers.common import parse_field_mapping
     from insightminer.storage import atomic_write_json
+    from insightminer.text.roles import assign_roles, parse_team
 
     team_members = parse_team(_read_team(team))
     options = IngestOptions(
@@ -466,7 +466,7 @@ def transcribe(
     (who spoke when), each word attributed to its speaker.
     """
     from insightminer.config import default_cache_dir
-    from insightminer.transcribe import transcribe_command
+    from insightminer.speech.transcribe import transcribe_command
 
     _check_speakers(speakers, min_speakers, max_speakers)
 
@@ -492,7 +492,7 @@ def transcribe(
     )
     diarizer = None
     if pyannote is not None:
-        from insightminer.diarize import PyannoteDiarizer
+        from insightminer.speech.diarize import PyannoteDiarizer
 
         if not PyannoteDiarizer.available():
             _fail("--pyannote needs `pip install pyannote.audio`")
@@ -528,9 +528,9 @@ def themes(
 ) -> None:
     """Cluster the rows of any CSV into themes: DIR/assignments.csv (row, theme_id) and DIR/themes.json."""
     from insightminer.config import default_cache_dir
-    from insightminer.csvio import read_csv_table
-    from insightminer.embed import Embedder
-    from insightminer.themes import ThemeModel, cluster_csv
+    from insightminer.ingest.csvio import read_csv_table
+    from insightminer.text.embed import Embedder
+    from insightminer.themes.clustering import ThemeModel, cluster_csv
 
     table = read_csv_table(input_csv, text_column)  # a wrong file or column fails before any model loads
     embedder = Embedder(
@@ -541,7 +541,7 @@ def themes(
     embedder.progress = True
     statement_filter = None
     if pain_points_only:
-        from insightminer.detect import StatementKindDetector
+        from insightminer.classify.detect import StatementKindDetector
 
         detector = StatementKindDetector()
 
@@ -582,8 +582,8 @@ def emotions(
     embedding_backend: EMBEDDING_BACKEND = D.execution.embedding_backend,
 ) -> None:
     """Add emotion columns (emotion, emotion_score, emotions, ekman, sentiment) to every row of a CSV."""
-    from insightminer.csvio import read_csv_table
-    from insightminer.emotions import EmotionClassifier, annotate_csv_emotions
+    from insightminer.classify.emotions import EmotionClassifier, annotate_csv_emotions
+    from insightminer.ingest.csvio import read_csv_table
 
     table = read_csv_table(input_csv, text_column)  # a wrong file or column fails before any model loads
     classifier = EmotionClassifier(model, min_confidence=min_confidence, backend=embedding_backend)
@@ -613,8 +613,8 @@ def motivators(
     embedding_backend: EMBEDDING_BACKEND = D.execution.embedding_backend,
 ) -> None:
     """Add motivator columns (motivator, motivator_score, motivators) to every row of a CSV."""
-    from insightminer.csvio import read_csv_table
-    from insightminer.motivators import MotivatorClassifier, annotate_csv_motivators
+    from insightminer.classify.motivators import MotivatorClassifier, annotate_csv_motivators
+    from insightminer.ingest.csvio import read_csv_table
 
     table = read_csv_table(input_csv, text_column)  # a wrong file or column fails before any model loads
     classifier = MotivatorClassifier(
@@ -641,8 +641,8 @@ def kinds(
 
     Kinds: pain_point, need, praise, question, other.
     """
-    from insightminer.csvio import read_csv_table
-    from insightminer.detect import StatementKindDetector, annotate_csv_kinds
+    from insightminer.classify.detect import StatementKindDetector, annotate_csv_kinds
+    from insightminer.ingest.csvio import read_csv_table
 
     table = read_csv_table(input_csv, text_column)  # a wrong file or column fails before any model loads
     detector = StatementKindDetector(model).load()
@@ -667,7 +667,7 @@ def train_classifier(
     embedding_model: EMBEDDING_MODEL = "all-MiniLM-L6-v2",
 ) -> None:
     """Train a statement classifier (e.g. your own motivator taxonomy) on your labelled CSV."""
-    from insightminer.training import train_classifier as train
+    from insightminer.classify.training import train_classifier as train
 
     metrics = train(
         labels_csv,
@@ -705,11 +705,11 @@ def report(
     """
     import shutil
 
-    from insightminer.clips import run_audio_sources
-    from insightminer.edits import EditsError, apply_edits, read_edits
-    from insightminer.report import RunFolderError, read_run_folder
-    from insightminer.run_folder import RunFolder, refresh_manifest_hashes
-    from insightminer.run_outputs import write_run_outputs
+    from insightminer.insights.edits import EditsError, apply_edits, read_edits
+    from insightminer.output.report import RunFolderError, read_run_folder
+    from insightminer.output.run_folder import RunFolder, refresh_manifest_hashes
+    from insightminer.output.run_outputs import write_run_outputs
+    from insightminer.speech.clips import run_audio_sources
 
     findings, personas, statements = read_run_folder(run_dir)
     if edits is not None:
@@ -756,8 +756,8 @@ def clips(
     audio_format: Annotated[str, typer.Option("--format", help="m4a | mp3 | ogg | flac | wav")] = "m4a",
 ) -> None:
     """Export each finding's audio evidence as clips plus a highlight reel, with a manifest.json."""
-    from insightminer.audio import AudioError
-    from insightminer.clips import export_clips
+    from insightminer.speech.audio import AudioError
+    from insightminer.speech.clips import export_clips
 
     try:
         manifest = export_clips(run_dir, out, audio_format)
@@ -797,7 +797,7 @@ def models() -> None:
         table.add_row(
             "trained head", folder.name, f"{task}" + (f" ({figures})" if figures else ""), str(folder)
         )
-    from insightminer.whisper_models import cache_root, tiny_en_path
+    from insightminer.speech.whisper_models import cache_root, tiny_en_path
 
     table.add_row("speech-to-text", "tiny.en (faster-whisper)", "English speech-to-text", str(tiny_en_path()))
     table.add_row(
@@ -811,7 +811,7 @@ def models() -> None:
 
 def _embedder_for(model: str, backend: str = "auto"):
     from insightminer.config import default_cache_dir
-    from insightminer.embed import Embedder
+    from insightminer.text.embed import Embedder
 
     return Embedder(model, cache_dir=default_cache_dir() / "embeddings", backend=backend)
 

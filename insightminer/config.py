@@ -39,7 +39,7 @@ def _is_execution(f: dataclasses.Field) -> bool:
 
 @dataclass
 class IngestOptions:
-    """Reading transcripts (insightminer.ingest.ingest_paths)."""
+    """Reading transcripts (insightminer.ingest.files.ingest_paths)."""
 
     metadata_file: str | None = None  # per-interview metadata CSV / YAML (doc_id column)
     max_file_mb: float = 20.0  # larger transcript files are skipped with a reason
@@ -56,8 +56,8 @@ class IngestOptions:
 
 @dataclass
 class TranscribeOptions:
-    """Everything that shapes a transcript (insightminer.transcribe.Transcriber). The cache key is every
-    field but the execution ones and the duration limit."""
+    """Everything that shapes a transcript (insightminer.speech.transcribe.Transcriber). The cache key
+    is every field but the execution ones and the duration limit."""
 
     model: str = "tiny.en"  # "tiny.en", "base" (bundled, offline), a faster-whisper size/id, or a folder
     backend: str = "faster-whisper"  # or "transformers"
@@ -94,7 +94,7 @@ class TranscribeOptions:
 
 @dataclass
 class SegmentOptions:
-    """Who is a customer, and statements (insightminer.segment.segment_transcript)."""
+    """Who is a customer, and statements (insightminer.text.segment.segment_transcript)."""
 
     customer_speakers: list[str] = field(default_factory=list)  # --customer overrides
     interviewer_speakers: list[str] = field(default_factory=list)  # --interviewer overrides
@@ -104,7 +104,7 @@ class SegmentOptions:
 
 @dataclass
 class EmbedOptions:
-    """The sentence encoder every statement goes through (insightminer.embed.Embedder)."""
+    """The sentence encoder every statement goes through (insightminer.text.embed.Embedder)."""
 
     # names resolve offline; any Hugging Face id or local path works where reachable
     model: str = "all-MiniLM-L6-v2"
@@ -139,7 +139,7 @@ class ClassifyOptions:
 
 @dataclass
 class ThemeOptions:
-    """Clustering customers' accounts into themes (insightminer.interview_themes + themes.ThemeModel)."""
+    """Clustering customers' accounts into themes (insightminer.themes.study + themes.ThemeModel)."""
 
     # Passages (a customer's account of one topic) holding any of these kinds are clustered; each
     # theme is then typed by the kinds its interviews voiced (pain points, requests, praise, questions).
@@ -149,7 +149,7 @@ class ThemeOptions:
     lexical_weight: float = 0.2
     seed_topics: list[str] = field(default_factory=list)  # expected pains that guide the themes
     random_state: int = 0
-    # ThemeModel's parameters (insightminer.themes.ThemeModel documents each)
+    # ThemeModel's parameters (insightminer.themes.clustering.ThemeModel documents each)
     min_theme_size: int = 3
     resolution: float | None = None  # None: chosen from the corpus size; higher gives finer themes
     n_neighbors: int = 10
@@ -181,7 +181,7 @@ class RankOptions:
     min_theme_documents: int = 2  # a finding needs evidence from at least this many interviews
     evidence_per_finding: int = 5
     assumptions: list[str] = field(default_factory=list)  # the team's assumed pains, checked on evidence
-    # Analyst edits (rename / merge / split / hide, see insightminer.edits), applied after the analysis.
+    # Analyst edits (rename / merge / split / hide: insightminer.insights.edits), applied after the analysis.
     edits_file: str | None = None
 
     def __post_init__(self) -> None:
@@ -193,14 +193,14 @@ class RankOptions:
 
 @dataclass
 class PersonaOptions:
-    """Persona / empathy-map drafts and theme trends (insightminer.personas)."""
+    """Persona / empathy-map drafts and theme trends (insightminer.insights.personas)."""
 
     enabled: bool = True
 
 
 @dataclass
 class ReportOptions:
-    """How report.html presents the run (insightminer.report_html)."""
+    """How report.html presents the run (insightminer.output.html.report)."""
 
     # embed each audio quote's clip instead of linking the file: how quotes play, not what they say
     embed_clips: bool = _exec(False)
@@ -212,7 +212,7 @@ class ExecutionOptions:
 
     device: str = _exec("cpu")  # cpu | cuda | auto
     # Inference backend of every transformer encoder (embeddings, fine-tuned classifiers): torch |
-    # openvino | onnx | auto (fastest faithful one installed; insightminer.encoders). Results match
+    # openvino | onnx | auto (fastest faithful one installed; insightminer.text.encoders). Results match
     # torch within 1e-5, so it is an execution detail, not part of what decides findings.
     embedding_backend: str = _exec("auto")
     executor: str = _exec("local")  # local | ray (speech-to-text and embedding fan out over Ray)

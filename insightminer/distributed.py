@@ -30,7 +30,7 @@ class LocalExecutor:
 
     def transcriber(self, options: Any) -> Any:
         if self._transcriber is None or self._transcriber.options != options:
-            from insightminer.transcribe import Transcriber
+            from insightminer.speech.transcribe import Transcriber
 
             self._transcriber = Transcriber(options)
         return self._transcriber
@@ -128,7 +128,7 @@ class RayExecutor:
 
 class _EmbeddingWorker:
     def __init__(self, model: str, device: str, batch_size: int):
-        from insightminer.embed import Embedder
+        from insightminer.text.embed import Embedder
 
         self.embedder = Embedder(model, cache_dir=None, batch_size=batch_size, device=device)
 
@@ -137,7 +137,7 @@ class _EmbeddingWorker:
 
 
 def _transcribe_one(path: str, options: Any) -> tuple[bool, Any]:
-    from insightminer.transcribe import Transcriber
+    from insightminer.speech.transcribe import Transcriber
 
     try:
         return True, Transcriber(options).transcribe(Path(path)).to_dict()

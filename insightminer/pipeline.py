@@ -3,8 +3,8 @@
 Data flows one way: ingest (and transcribe) -> segment -> embed -> classify (kind, emotions,
 motivators) -> themes -> rank (+ assumptions) -> personas -> run folder. Each stage lives in its own
 module, takes its own options section of `Config` whole, and is usable alone; the resume cache
-(insightminer.analysis_cache), the manifest (insightminer.manifest), the run-folder writer
-(insightminer.run_outputs) and where the heavy work runs (insightminer.distributed) are their own
+(insightminer.analysis_cache), the manifest (insightminer.output.manifest), the run-folder writer
+(insightminer.output.run_outputs) and where the heavy work runs (insightminer.distributed) are their own
 modules too.
 """
 
@@ -22,10 +22,10 @@ import numpy as np
 from insightminer.analysis_cache import Analysis, AnalysisCache, analysis_key, model_fingerprints
 from insightminer.config import Config
 from insightminer.devices import resolve_device
-from insightminer.embed import Embedder
-from insightminer.run_folder import claim_run_folder, unusable_folder
+from insightminer.output.run_folder import claim_run_folder, unusable_folder
 from insightminer.schema import InputRecord, Statement, Transcript
-from insightminer.segment import cap_statements, note_statement_problems
+from insightminer.text.embed import Embedder
+from insightminer.text.segment import cap_statements, note_statement_problems
 
 
 class NoUsableInputError(RuntimeError):
@@ -153,8 +153,8 @@ class Pipeline:
 
     def transcribe(self, paths: Sequence[str | Path]) -> None:
         """Transcribe every audio input up front: batched across files locally, or fanned out on Ray."""
-        from insightminer.audio import AUDIO_EXTENSIONS
-        from insightminer.transcribe import find_audio_files
+        from insightminer.speech.audio import AUDIO_EXTENSIONS
+        from insightminer.speech.transcribe import find_audio_files
 
         audio = [
             p
@@ -169,7 +169,7 @@ class Pipeline:
             self.models_used["asr"] = f"{self.config.transcribe.backend}:{self.config.transcribe.model}"
 
     def _read_audio(self, path: Path) -> list[Transcript]:
-        from insightminer.transcribe import AudioError
+        from insightminer.speech.transcribe import AudioError
 
         result = self._audio_results.get(path.resolve())
         if result is None:  # not seen up front (e.g. a stage used alone): transcribe it now
@@ -179,7 +179,7 @@ class Pipeline:
         raise result if isinstance(result, AudioError) else AudioError(str(result))
 
     def ingest(self, paths: Sequence[str | Path]) -> tuple[list[Transcript], list[InputRecord]]:
-        from insightminer.ingest import ingest_paths
+        from insightminer.ingest.files import ingest_paths
 
         self.transcribe(paths)
         with self._stage("ingest"):
@@ -188,8 +188,8 @@ class Pipeline:
             )
 
     def segment(self, transcripts: list[Transcript]) -> list[Statement]:
-        from insightminer.roles import parse_team
-        from insightminer.segment import segment_transcript
+        from insightminer.text.roles import parse_team
+        from insightminer.text.segment import segment_transcript
 
         with self._stage("segment"):
             options = self.config.segment
@@ -205,8 +205,8 @@ class Pipeline:
             )
 
     def classify(self, statements: list[Statement], embeddings: np.ndarray) -> None:
-        """Kind, emotions and motivators of every statement (insightminer.classify)."""
-        from insightminer.classify import annotate, statement_classifiers
+        """Kind, emotions and motivators of every statement (insightminer.classify.stage)."""
+        from insightminer.classify.stage import annotate, statement_classifiers
 
         run = self.config.execution
         classifiers = statement_classifiers(
@@ -220,13 +220,13 @@ class Pipeline:
 
     def themes(self, statements: list[Statement], embeddings: np.ndarray):
         """Cluster customers' accounts (passages) across interviews; set Statement.theme_id on evidence."""
-        from insightminer.interview_themes import find_themes
+        from insightminer.themes.study import find_themes
 
         with self._stage("themes"):
             return find_themes(statements, embeddings, self.config.themes, encode=self.embedder().encode)
 
     def rank(self, statements: list[Statement], embeddings: np.ndarray, themes) -> dict:
-        from insightminer.rank import build_findings
+        from insightminer.insights.rank import build_findings
 
         with self._stage("rank"):
             return build_findings(
@@ -240,8 +240,8 @@ class Pipeline:
 
     def check_assumptions(self, statements, embeddings, findings: dict) -> None:
         """Each assumed problem against the customer statements and the findings (verdicts, empathy gap)."""
-        from insightminer.assumption_model import PairClassifier
-        from insightminer.assumptions import check_assumptions, parse_assumptions
+        from insightminer.insights.assumption_model import PairClassifier
+        from insightminer.insights.assumptions import check_assumptions, parse_assumptions
 
         with self._stage("assumptions"):
             expected = parse_assumptions(self.config.rank.assumptions)
@@ -256,7 +256,7 @@ class Pipeline:
             )
 
     def personas(self, statements, embeddings, findings) -> dict:
-        from insightminer.personas import build_personas
+        from insightminer.insights.personas import build_personas
 
         with self._stage("personas"):
             return build_personas(
@@ -296,11 +296,11 @@ class Pipeline:
         analysis = self._analysis(transcripts, statements)
         findings = analysis.findings
         if self.config.rank.edits_file:
-            from insightminer.edits import apply_edits, read_edits
+            from insightminer.insights.edits import apply_edits, read_edits
 
             with self._stage("edits"):
                 findings = apply_edits(findings, analysis.statements, read_edits(self.config.rank.edits_file))
-        from insightminer.trends import theme_trends
+        from insightminer.insights.trends import theme_trends
 
         trends = theme_trends(analysis.statements, findings, period="auto") if analysis.personas else None
         self.timings["total"] = round(time.perf_counter() - started, 4)
@@ -360,8 +360,8 @@ class Pipeline:
     def write(self, out_dir: Path, result: Result, folder: Any = None) -> None:
         """Write the run folder whole: into a sibling temp folder, swapped in when complete
         (insightminer/run_folder.py); ``folder`` is the RunFolder run() locked, else one is locked here."""
-        from insightminer.run_folder import RunFolder
-        from insightminer.run_outputs import write_run_outputs
+        from insightminer.output.run_folder import RunFolder
+        from insightminer.output.run_outputs import write_run_outputs
 
         owned = folder is None
         folder = RunFolder(out_dir).acquire() if owned else folder
@@ -389,7 +389,7 @@ class Pipeline:
                 folder.release()
 
     def _write_manifest(self, out_dir: Path, result: Result, status: str) -> None:
-        from insightminer.manifest import write_manifest
+        from insightminer.output.manifest import write_manifest
 
         write_manifest(
             out_dir,

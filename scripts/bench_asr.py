@@ -30,9 +30,9 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from insightminer.audio import decode_audio, write_audio  # noqa: E402
-from insightminer.transcribe import TranscribeOptions, Transcriber  # noqa: E402
-from insightminer.whisper_models import resolve_ct2_model  # noqa: E402
+from insightminer.speech.audio import decode_audio, write_audio  # noqa: E402
+from insightminer.speech.transcribe import TranscribeOptions, Transcriber  # noqa: E402
+from insightminer.speech.whisper_models import resolve_ct2_model  # noqa: E402
 
 # a git worktree elsewhere can point at the data with INSIGHTMINER_SHARED_EVAL
 EVAL = (

@@ -2,7 +2,7 @@
 
 For each study (a folder of interviews, an assumptions file, and an assumptions truth file) the script
 runs the text pipeline once, then judges the assumptions two ways on the same statements and findings:
-  - "pair model": insightminer.assumptions.check_assumptions (cross-encoder + kind + polarity + the
+  - "pair model": insightminer.insights.assumptions.check_assumptions (cross-encoder + kind + polarity + the
     finding cross-check), what `insightminer run --assumptions` reports;
   - "similarity rule": the check before issue 15 (a statement supports an assumption when the MiniLM
     cosine is >= 0.5; a theme whose centroid is >= 0.4, or 20% of whose members support it, supports it
@@ -30,7 +30,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from insightminer.assumptions import parse_assumptions  # noqa: E402
+from insightminer.insights.assumptions import parse_assumptions  # noqa: E402
 
 # name, interviews folder, assumptions file, truth file, team file (or None), relative to --root.
 STUDIES = [

@@ -40,7 +40,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 from train_detector import COMPLAINTS_CSV, binary_scores, embed, load_complaints, load_labels  # noqa: E402
 from train_kinds import HELDBACK, goal_figures, load_genres, load_training  # noqa: E402
 
-from insightminer.detect import StatementKindDetector, apply_question_cue  # noqa: E402
+from insightminer.classify.detect import StatementKindDetector, apply_question_cue  # noqa: E402
 from insightminer.schema import STATEMENT_KINDS  # noqa: E402
 
 DOC = REPO / "docs" / "benchmarks" / "detect.md"

@@ -35,8 +35,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from insightminer.audio import decode_audio  # noqa: E402
-from insightminer.diarize import (  # noqa: E402
+from insightminer.speech.audio import decode_audio  # noqa: E402
+from insightminer.speech.diarize import (  # noqa: E402
     DiarizeOptions,
     EmbeddingDiarizer,
     Turn,

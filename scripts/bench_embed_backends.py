@@ -45,7 +45,7 @@ model.encode(texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=T
 
 FIRST_EMBEDDING = """
 import sys
-from insightminer.embed import Embedder
+from insightminer.text.embed import Embedder
 e = Embedder(backend=sys.argv[1])
 e.encode(["The export keeps failing on big files."])
 assert e.model.backend_ == sys.argv[1], e.model.backend_
@@ -79,8 +79,8 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
 def faithfulness(args, texts: list[str]) -> None:
     import numpy as np
 
-    from insightminer.encoders import SentenceEncoder, runtime_version
     from insightminer.model_registry import resolve_embedding_model
+    from insightminer.text.encoders import SentenceEncoder, runtime_version
 
     path = resolve_embedding_model("all-MiniLM-L6-v2")
     reference = None
@@ -141,7 +141,7 @@ def main() -> None:
         writer.writerows([t] for t in texts)
     env = dict(os.environ, PYTHONPATH=str(REPO), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     py = sys.executable
-    from insightminer.encoders import resolve_backend
+    from insightminer.text.encoders import resolve_backend
 
     default = resolve_backend("auto")
     print(f"machine: {os.cpu_count()} CPU cores; {len(texts)} banking77 queries; auto backend = {default}")

@@ -44,7 +44,7 @@ from train_emotions import (  # noqa: E402
     predict_sets,
 )
 
-from insightminer.emotions import EKMAN_MAPPING, EmotionClassifier  # noqa: E402
+from insightminer.classify.emotions import EKMAN_MAPPING, EmotionClassifier  # noqa: E402
 from insightminer.model_registry import models_dir  # noqa: E402
 
 
@@ -72,7 +72,7 @@ def report(name: str, probs: np.ndarray, Y: np.ndarray, thresholds: np.ndarray |
 
 def throughput(classifier: EmotionClassifier, texts: list[str]) -> float:
     """Statements/second for embedding + classification from raw text (no embedding cache)."""
-    from insightminer.embed import Embedder
+    from insightminer.text.embed import Embedder
 
     if not classifier.needs_embeddings:
         classifier.predict_records(None, texts[:8])  # warm up outside the timing
@@ -110,7 +110,7 @@ def tfidf_baseline(train_texts, Y_train, dev_texts, n_rate: int) -> tuple[np.nda
 
 def ekman_head_comparison(X_train, Y_train, X_dev, Y_dev, probs_28: np.ndarray, thresholds) -> None:
     """Ekman from a separately trained 7-way multi-label head vs. aggregating the 28 probabilities."""
-    from insightminer.heads import EmbeddingClassifier
+    from insightminer.classify.heads import EmbeddingClassifier
 
     E_train, E_dev = group_targets(Y_train, EKMAN_MAPPING), group_targets(Y_dev, EKMAN_MAPPING)
     head = EmbeddingClassifier(list(EKMAN_MAPPING), multi_label=True, random_state=0).fit(X_train, E_train)

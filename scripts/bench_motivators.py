@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
 
-from insightminer.embed import Embedder  # noqa: E402
-from insightminer.motivators import MOTIVATOR_DESCRIPTIONS, MotivatorClassifier  # noqa: E402
-from insightminer.training import _single_label_scores, cross_validate, read_labelled_csv  # noqa: E402
+from insightminer.classify.motivators import MOTIVATOR_DESCRIPTIONS, MotivatorClassifier  # noqa: E402
+from insightminer.classify.training import _single_label_scores, cross_validate, read_labelled_csv  # noqa: E402
+from insightminer.text.embed import Embedder  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data" / "labels" / "motivators.csv"
@@ -99,7 +99,7 @@ def finetune_encoder(texts: list[str], y: np.ndarray, *, epochs: int, seed: int,
 def setfit_cv(texts: list[str], y: np.ndarray, labels: list[str], params: dict, epochs: int) -> dict:
     from sklearn.model_selection import StratifiedKFold
 
-    from insightminer.heads import EmbeddingClassifier
+    from insightminer.classify.heads import EmbeddingClassifier
 
     oof = np.zeros(len(texts), dtype=np.int64)
     for train_idx, test_idx in StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(texts, y):

@@ -23,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from insightminer.ingest import ingest_paths  # noqa: E402
-from insightminer.roles import load_team, score_roles  # noqa: E402
+from insightminer.ingest.files import ingest_paths  # noqa: E402
 from insightminer.schema import Transcript  # noqa: E402
+from insightminer.text.roles import load_team, score_roles  # noqa: E402
 
 BASELINE_REV = "26d36be"
 

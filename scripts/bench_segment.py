@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE_REV = "26d36be"
 
+# Old module names on purpose: this runs on the baseline revision too (insightminer/__init__ aliases them).
 _DUMP = """
 import json, sys
 from pathlib import Path

@@ -43,7 +43,7 @@ def load(limit: int | None) -> tuple[Path, list[str], np.ndarray]:
 
 
 def embed(texts: list[str], model: str) -> np.ndarray:
-    from insightminer.embed import Embedder
+    from insightminer.text.embed import Embedder
 
     t = time.perf_counter()
     vectors = Embedder(model, cache_dir=CACHE / "embeddings").encode(texts, show_progress=False)
@@ -70,7 +70,7 @@ def run_cli(csv_path: Path, seed: int, out: Path, model: str) -> tuple[np.ndarra
 
 
 def run_inprocess(texts: list[str], emb: np.ndarray, seed: int) -> tuple[np.ndarray, float]:
-    from insightminer.themes import ThemeModel
+    from insightminer.themes.clustering import ThemeModel
 
     t = time.perf_counter()
     model = ThemeModel(random_state=seed).fit(emb, texts)

@@ -31,7 +31,7 @@ CACHE = REPO / ".cache"
 def worker(size: int, noise: float, src_dir: Path, seed: int) -> None:
     from sklearn.metrics import adjusted_rand_score
 
-    from insightminer.themes import ThemeModel
+    from insightminer.themes.clustering import ThemeModel
 
     base = np.load(src_dir / "emb.npy")
     truth_src = np.load(src_dir / "truth.npy")
@@ -86,7 +86,7 @@ def main() -> None:
         worker(args.worker, args.noise, args.src, args.seed)
         return
 
-    from insightminer.embed import Embedder
+    from insightminer.text.embed import Embedder
 
     src = EVAL / "banking77" / "train.csv"
     if not src.is_file():

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from insightminer.browser import find_chromium, load_page
+from tests.browser import find_chromium, load_page
 
 
 def main(argv: list[str] | None = None) -> int:

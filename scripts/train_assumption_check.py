@@ -25,7 +25,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from insightminer.assumption_model import (  # noqa: E402
+from insightminer.insights.assumption_model import (  # noqa: E402
     PAIR_LABELS,
     PairClassifier,
     expected_calibration_error,
@@ -93,7 +93,7 @@ def cosine_rule(rows: list[dict[str, str]], threshold: float = 0.5) -> dict:
     """Today's rule on the same pairs: cosine >= threshold counts as support."""
     from sklearn.metrics import precision_recall_fscore_support
 
-    from insightminer.embed import Embedder
+    from insightminer.text.embed import Embedder
 
     emb = Embedder(cache_dir=Path.home() / ".cache" / "insightminer" / "embeddings")
     a = emb.encode([r["assumption"] for r in rows])
@@ -230,7 +230,7 @@ without the problem: questions, neutral facts, general praise) or `unrelated`.
   "assumption [SEP] statement" (max {tr["max_seq_len"]} tokens), mean pooling, one linear layer,
   softmax over the four labels, temperature {temperature} (`head.json`). Weights stored in
   float16 (`model.safetensors`, `head.safetensors`), computed in float32; config in `head.json`. No pickle.
-- Loaded by `insightminer.assumption_model.PairClassifier.load("assumption-check")`.
+- Loaded by `insightminer.insights.assumption_model.PairClassifier.load("assumption-check")`.
 - Decision thresholds (chosen on the calibration split): support when P(supports) >= {t["supports"]},
   contradiction when P(contradicts) >= {t["contradicts"]}. The assumption check adds the statement's
   kind (pain_point / need) and polarity on top (see `insightminer/assumptions.py`).

@@ -24,8 +24,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from insightminer.detect import DEFAULT_CUES, apply_question_cue  # noqa: E402
-from insightminer.heads import EmbeddingClassifier  # noqa: E402
+from insightminer.classify.detect import DEFAULT_CUES, apply_question_cue  # noqa: E402
+from insightminer.classify.heads import EmbeddingClassifier  # noqa: E402
 from insightminer.schema import STATEMENT_KINDS  # noqa: E402
 
 LABELS_CSV = REPO / "data" / "labels" / "statement_kinds.csv"
@@ -66,7 +66,7 @@ def load_labels(path: Path = LABELS_CSV) -> tuple[list[str], list[str]]:
 
 
 def embed(texts: list[str], cache: bool = True) -> np.ndarray:
-    from insightminer.embed import Embedder
+    from insightminer.text.embed import Embedder
 
     cache_dir = REPO / ".cache" / "embeddings" if cache else None
     return Embedder(EMBEDDING_MODEL, cache_dir=cache_dir).encode(texts)
@@ -208,14 +208,15 @@ def model_card(n_rows: int, counts: dict[str, int], cv: dict, twitter: dict | No
 Classifies one customer statement from an interview or sales call as `pain_point`, `need`, `praise`,
 `question` or `other` (the detect stage of insightminer).
 
-- Architecture: `insightminer.heads.EmbeddingClassifier`, one hidden layer ({HEAD_PARAMS["hidden_dim"]}, GELU,
-  dropout {HEAD_PARAMS["dropout"]}), softmax over 5 kinds, on unit-normalised **all-MiniLM-L6-v2** sentence
-  embeddings (384-d). The embedder must be the same model at inference time
-  (`StatementKindDetector.embedding_model`).
+- Architecture: `insightminer.classify.heads.EmbeddingClassifier`, one hidden layer
+  ({HEAD_PARAMS["hidden_dim"]}, GELU, dropout {HEAD_PARAMS["dropout"]}), softmax over 5 kinds, on
+  unit-normalised **all-MiniLM-L6-v2** sentence embeddings (384-d). The embedder must be the same model
+  at inference time (`StatementKindDetector.embedding_model`).
 - Files: `head.safetensors` (weights), `head.json` (config, labels, cue settings). No pickle.
-- Text cue (in `head.json` → `metadata.cues`, applied by `insightminer.detect.StatementKindDetector`): a
-  statement ending in "?" becomes `question` unless the head says `pain_point` or `need` with probability
-  ≥ {keep["pain_point"]} / {keep["need"]}. Reported score = the head's probability of the chosen kind.
+- Text cue (in `head.json` → `metadata.cues`, applied by
+  `insightminer.classify.detect.StatementKindDetector`): a statement ending in "?" becomes `question`
+  unless the head says `pain_point` or `need` with probability ≥ {keep["pain_point"]} / {keep["need"]}.
+  Reported score = the head's probability of the chosen kind.
 
 ## Data
 `data/labels/statement_kinds.csv`: {n_rows} statements written for the project ({counts_txt}): spoken-style
@@ -301,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
 
     twitter = None
     if not args.no_twitter and COMPLAINTS_CSV.is_file():
-        from insightminer.detect import StatementKindDetector
+        from insightminer.classify.detect import StatementKindDetector
 
         tweets, gold = load_complaints()
         detector = StatementKindDetector()

@@ -31,7 +31,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from insightminer.emotions import (  # noqa: E402
+from insightminer.classify.emotions import (  # noqa: E402
     EKMAN_LABELS,
     EKMAN_MAPPING,
     GOEMOTIONS_LABELS,
@@ -91,7 +91,7 @@ def group_targets(Y: np.ndarray, mapping: dict[str, list[str]]) -> np.ndarray:
 
 
 def embed_texts(texts: list[str], batch_size: int = 128) -> np.ndarray:
-    from insightminer.embed import Embedder
+    from insightminer.text.embed import Embedder
 
     return Embedder(cache_dir=CACHE, batch_size=batch_size).encode(texts)
 
@@ -184,7 +184,7 @@ def group_report(probs: np.ndarray, Y: np.ndarray, thresholds: np.ndarray) -> di
 
 # -- training -------------------------------------------------------------------------------------
 def train_head(X: np.ndarray, Y: np.ndarray, args: argparse.Namespace, labels=GOEMOTIONS_LABELS):
-    from insightminer.heads import EmbeddingClassifier
+    from insightminer.classify.heads import EmbeddingClassifier
 
     head = EmbeddingClassifier(
         labels=labels,
@@ -252,7 +252,7 @@ Extra files: `tfidf.json` (vocabulary, settings, blend weight), `tfidf.safetenso
 Multi-label classifier for the 27 GoEmotions emotions + neutral, on frozen, unit-normalised
 all-MiniLM-L6-v2 sentence embeddings (the embeddings insightminer computes anyway). Ekman (7) and
 sentiment (4) scores are the maximum probability over each group's labels
-(`insightminer.emotions.EmotionClassifier.ekman` / `.sentiment`).
+(`insightminer.classify.emotions.EmotionClassifier.ekman` / `.sentiment`).
 {hybrid}
 - Files: `head.safetensors` (weights), `head.json` (labels, per-label thresholds, architecture). No pickle.
 - Architecture: {arch}, per-label sigmoids.
@@ -320,7 +320,7 @@ def fit_tfidf(texts: list[str], Y: np.ndarray, C: float = 4.0) -> dict:
 
 
 def tfidf_proba(model: dict, texts: list[str]) -> np.ndarray:
-    """Same computation as insightminer.emotions._TfidfLinear (used before the model is saved)."""
+    """Same computation as insightminer.classify.emotions._TfidfLinear (used before the model is saved)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectoriser = TfidfVectorizer(
@@ -422,7 +422,7 @@ class FinetuneModel:
         """
         from safetensors.torch import save as st_save
 
-        from insightminer.emotions import FINETUNED_KIND
+        from insightminer.classify.emotions import FINETUNED_KIND
         from insightminer.storage import atomic_write_bytes, atomic_write_text, dumps_json
 
         folder.mkdir(parents=True, exist_ok=True)
@@ -638,7 +638,7 @@ def export_finetuned(args: argparse.Namespace) -> None:
 
     import torch
 
-    from insightminer.emotions import EmotionClassifier
+    from insightminer.classify.emotions import EmotionClassifier
     from insightminer.model_registry import resolve_embedding_model
     from insightminer.storage import atomic_write_text, dumps_json
 
@@ -702,7 +702,7 @@ def export_finetuned(args: argparse.Namespace) -> None:
     if CONVERSATIONAL.is_file():
         # The neutral gate: per-Ekman-group thresholds chosen on the conversational val split (never
         # trained on; the test split stays for scripts/bench_emotions.py).
-        from insightminer.emotions import calibrate_ekman_thresholds
+        from insightminer.classify.emotions import calibrate_ekman_thresholds
 
         val = load_conversational(("val",))
         val_probs = EmotionClassifier(str(out)).predict_proba(None, [r["text"] for r in val])

@@ -35,7 +35,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 from train_detector import load_labels  # noqa: E402
 from train_emotions import FinetuneModel, load_checkpoint  # noqa: E402
 
-from insightminer.detect import apply_question_cue  # noqa: E402
+from insightminer.classify.detect import apply_question_cue  # noqa: E402
 from insightminer.schema import STATEMENT_KINDS  # noqa: E402
 
 LABELS = REPO / "data" / "labels"
@@ -236,7 +236,7 @@ def export(args: argparse.Namespace) -> None:
 
     import torch
 
-    from insightminer.detect import StatementKindDetector
+    from insightminer.classify.detect import StatementKindDetector
     from insightminer.model_registry import resolve_embedding_model
     from insightminer.storage import atomic_write_text, dumps_json
 
@@ -320,7 +320,7 @@ Classifies one customer statement (interview, sales call, support ticket, survey
 - Architecture: the all-MiniLM-L6-v2 encoder ({layers} of its 6 layers) fine-tuned end to end, mean
   pooling, one linear layer, softmax over the 5 kinds. It reads the statement texts (embeddings passed
   to `StatementKindDetector.predict` are ignored). Loaded by the same encoder class as
-  `emotions-finetuned` (`insightminer.emotions._FinetunedEncoder`).
+  `emotions-finetuned` (`insightminer.classify.emotions._FinetunedEncoder`).
 - Files: `config.json`, `model.safetensors` (encoder), tokenizer files, `head.safetensors` (linear
   layer), `head.json` (labels, activation, max_seq_len, cue setting, training figures). No pickle.
 - Inference: weights stored in float16, computed in float32, length-sorted batches of 32,

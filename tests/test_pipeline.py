@@ -191,7 +191,7 @@ def test_run_with_the_finetuned_emotion_model(tmp_path):
     manifest = json.loads((tmp_path / "out" / "run.json").read_text())
     assert manifest["models"]["emotions"] == "emotions-finetuned"
     # The run's per-statement emotions are exactly the model's own predictions on those statements.
-    from insightminer.emotions import EmotionClassifier
+    from insightminer.classify.emotions import EmotionClassifier
 
     texts = [s.text for s in result.statements]
     expected = EmotionClassifier("emotions-finetuned").predict(None, texts)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from insightminer.ingest import ingest_paths
-from insightminer.readers.common import clean_text
+from insightminer.ingest.files import ingest_paths
+from insightminer.ingest.readers.common import clean_text
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDIES = ROOT / "data" / "fixtures" / "studies"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from insightminer.personas import _md_item
-from insightminer.report import cite
-from insightminer.report_html import _quote
+from insightminer.insights.personas import _md_item
+from insightminer.output.html.report import _quote
+from insightminer.output.report import cite
 from insightminer.timefmt import format_timestamp
 
 

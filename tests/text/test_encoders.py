@@ -1,0 +1,151 @@
+"""Inference backends: OpenVINO / ONNX Runtime give torch's embeddings (within 1e-5), whatever the batch.
+
+Real models only: the bundled all-MiniLM-L6-v2 and the shipped emotions-finetuned encoder, on real
+interview sentences from the fixtures.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import sys
+
+import numpy as np
+import pytest
+
+from insightminer.model_registry import resolve_embedding_model, resolve_head
+from insightminer.text.encoders import SentenceEncoder, TokenEncoder, resolve_backend, runtime_version
+
+TOLERANCE = 1e-5
+FAST_BACKENDS = ["openvino", "onnx"]
+
+
+def _require(backend: str) -> None:
+    """Skip only when the backend's package is truly absent (say which)."""
+    if runtime_version(backend) is None:
+        pytest.skip(f"{backend}: its runtime package is not installed")
+    if backend == "onnx" and importlib.util.find_spec("onnx") is None:
+        pytest.skip("onnx: the `onnx` package (needed to export the model) is not installed")
+
+
+@pytest.fixture(scope="session")
+def sentences(fixtures_dir) -> list[str]:
+    """Real statements of varied length from the sample interviews (plain-text transcripts)."""
+    out: list[str] = []
+    for path in sorted(fixtures_dir.joinpath("interviews").glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text = line.split(":", 1)[-1].strip()
+            if len(text) > 3 and text not in out:
+                out.append(text)
+    assert len(out) >= 40
+    return out[:120]
+
+
+@pytest.fixture(scope="session")
+def torch_embeddings(sentences) -> np.ndarray:
+    encoder = SentenceEncoder(resolve_embedding_model("all-MiniLM-L6-v2"), backend="torch")
+    assert encoder.backend_ == "torch"
+    return encoder.encode(sentences, batch_size=64)
+
+
+@pytest.fixture(scope="session")
+def torch_emotions(sentences) -> np.ndarray:
+    from insightminer.classify.emotions import EmotionClassifier
+
+    return EmotionClassifier("emotions-finetuned", backend="torch").predict_proba(None, sentences)
+
+
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
+def test_sentence_embeddings_match_torch_across_batch_sizes_and_order(backend, sentences, torch_embeddings):
+    _require(backend)
+    encoder = SentenceEncoder(resolve_embedding_model("all-MiniLM-L6-v2"), backend=backend)
+    assert encoder.backend_ == backend  # no silent fall-back to torch
+    for batch_size in (1, 7, 64):
+        vectors = encoder.encode(sentences, batch_size=batch_size)
+        assert vectors.shape == torch_embeddings.shape and vectors.dtype == np.float32
+        assert np.abs(vectors - torch_embeddings).max() < TOLERANCE, batch_size
+    reversed_vectors = encoder.encode(sentences[::-1], batch_size=16)[::-1]
+    assert np.abs(reversed_vectors - torch_embeddings).max() < TOLERANCE
+    # Nearest neighbours (what themes are built from) are the same.
+    v, ref = encoder.encode(sentences), torch_embeddings
+    assert (np.argsort(-(v @ v.T), 1)[:, :6] == np.argsort(-(ref @ ref.T), 1)[:, :6]).mean() > 0.99
+
+
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
+def test_finetuned_emotion_encoder_matches_torch(backend, sentences, torch_emotions):
+    _require(backend)
+    from insightminer.classify.emotions import EmotionClassifier
+
+    classifier = EmotionClassifier("emotions-finetuned", backend=backend)
+    assert classifier._finetuned is not None and classifier._finetuned.backend_ == backend
+    for batch_size in (1, 32):
+        classifier._finetuned.batch_size = batch_size
+        probs = classifier.predict_proba(None, sentences)
+        assert np.abs(probs - torch_emotions).max() < TOLERANCE, batch_size
+
+
+def test_token_encoder_torch_matches_sentence_transformers(sentences, torch_embeddings):
+    """The hand-written pooling path equals SentenceTransformer.encode on torch itself."""
+    from insightminer.text.encoders import mean_pool
+
+    encoder = TokenEncoder(resolve_embedding_model("all-MiniLM-L6-v2"), backend="torch", max_length=256)
+    batch = encoder.tokenize(sentences[:20])
+    pooled = mean_pool(encoder(batch), batch["attention_mask"])
+    pooled /= np.linalg.norm(pooled, axis=1, keepdims=True)
+    assert np.abs(pooled - torch_embeddings[:20]).max() < TOLERANCE
+
+
+def test_auto_falls_back_to_torch_when_openvino_and_onnxruntime_are_absent(
+    monkeypatch, sentences, torch_embeddings
+):
+    # A None entry in sys.modules makes `import openvino` raise ImportError, as if not installed.
+    monkeypatch.setitem(sys.modules, "openvino", None)
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)
+    assert runtime_version("openvino") is None and runtime_version("onnx") is None
+    assert resolve_backend("auto") == "torch"
+    encoder = SentenceEncoder(resolve_embedding_model("all-MiniLM-L6-v2"), backend="auto")
+    assert encoder.backend_ == "torch"
+    np.testing.assert_allclose(encoder.encode(sentences[:10]), torch_embeddings[:10], atol=1e-6)
+
+
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
+def test_requested_backend_that_is_absent_falls_back_with_one_notice(monkeypatch, caplog, backend):
+    module = {"openvino": "openvino", "onnx": "onnxruntime"}[backend]
+    monkeypatch.setitem(sys.modules, module, None)
+    with caplog.at_level(logging.WARNING, logger="insightminer"):
+        encoder = TokenEncoder(resolve_head("emotions-finetuned"), backend=backend, max_length=64)
+    assert encoder.backend_ == "torch"
+    notices = [r.getMessage() for r in caplog.records if r.name == "insightminer"]
+    assert len(notices) == 1 and backend in notices[0] and "\n" not in notices[0]
+    batch = encoder.tokenize(["The export keeps failing on big files."])
+    assert encoder(batch).shape[:2] == batch["input_ids"].shape
+
+
+def test_auto_prefers_torch_on_cuda_and_rejects_unknown_backends():
+    assert resolve_backend("auto", device="cuda") == "torch"
+    assert resolve_backend("onnx") == "onnx"
+    with pytest.raises(ValueError, match="unknown embedding backend"):
+        resolve_backend("tensorrt")
+
+
+def test_export_is_built_once_into_the_cache(monkeypatch, tmp_path):
+    _require("openvino")
+    monkeypatch.setenv("INSIGHTMINER_CACHE_DIR", str(tmp_path))
+    folder = resolve_head("emotions-finetuned")
+    first = TokenEncoder(folder, backend="openvino", max_length=64)
+    assert first.backend_ == "openvino"
+    exports = [p for p in (tmp_path / "encoders").iterdir() if p.name != "fingerprints"]
+    assert len(exports) == 1 and (exports[0] / "model.xml").is_file()
+    stamp = (exports[0] / "model.bin").stat().st_mtime_ns
+    second = TokenEncoder(folder, backend="openvino", max_length=64)
+    assert second.backend_ == "openvino"
+    assert (exports[0] / "model.bin").stat().st_mtime_ns == stamp  # reused, not exported again
+    assert not [p for p in (tmp_path / "encoders").iterdir() if p.name.startswith(".")]  # no leftovers
+
+
+def test_backend_is_an_execution_detail_not_part_of_the_findings_config():
+    from insightminer.config import Config
+
+    config = Config()
+    assert config.execution.embedding_backend == "auto"
+    assert "execution" not in config.findings_relevant()
