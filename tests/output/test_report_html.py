@@ -11,10 +11,8 @@ from _persona_data import INJECTION
 
 from insightminer.insights.personas import build_personas
 from insightminer.insights.trends import theme_trends
-from insightminer.output.html.report import (
-    json_for_script,
-    render_report_html,
-)
+from insightminer.output.html.format import json_for_script
+from insightminer.output.html.report import render_report_html
 from tests.browser import find_chromium, load_page
 
 REPO = Path(__file__).resolve().parents[2]

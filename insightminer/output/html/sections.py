@@ -1,0 +1,518 @@
+"""The sections of report.html: overview, charts, findings, other lists, personas, assumptions,
+trends; quotes from audio inputs get a play button."""
+
+# ruff: noqa: E501 -- HTML/CSS templates read better unwrapped; the Python logic is kept short.
+
+from __future__ import annotations
+
+import contextvars
+from typing import Any
+
+from insightminer.classify.signals import describe, summarise_signals
+from insightminer.insights.personas import JOURNEY_STAGES
+from insightminer.output.html.charts import svg_bars, svg_grouped_bars, svg_sparkline, svg_theme_map
+from insightminer.output.html.format import ELLIPSIS, PALETTE, SEP, esc, human, num, pct, plural, trim
+from insightminer.schema import Statement
+from insightminer.timefmt import format_timestamp
+
+#: While a report renders: doc_id -> audio URL (relative to the run folder) and embedded clips by quote.
+AUDIO: contextvars.ContextVar[tuple[dict[str, str], dict[str, str]]] = contextvars.ContextVar(
+    "AUDIO", default=({}, {})
+)
+
+
+def _play(item: dict) -> str:
+    """A play button for a quote from an audio input: plays exactly start..end of the recording."""
+    sources, clips = AUDIO.get()
+    doc, start, end = str(item.get("doc_id", "")), item.get("start"), item.get("end")
+    if start is None or end is None or (doc not in sources and not clips):
+        return ""
+    from insightminer.speech.clips import quote_key
+
+    clip = clips.get(quote_key(doc, start, end))
+    if clip:
+        src, a, b = clip, 0.0, None  # the clip is the quote (plus a little padding)
+    elif doc in sources:
+        src, a, b = f"{sources[doc]}#t={float(start):.2f},{float(end):.2f}", float(start), float(end)
+    else:
+        return ""
+    stop = f' data-end="{b:.2f}"' if b is not None else ""
+    return (
+        f'<button type="button" class="play" data-src="{esc(src)}" data-start="{a:.2f}"{stop} '
+        f'aria-label="Play this quote ({esc(format_timestamp(start))})">\u25b6 play</button>'
+    )
+
+
+def _quote(item: dict, segment: str | None = None, extra: str = "") -> str:
+    """One quote with its provenance: speaker, doc id, mm:ss-mm:ss, segment, support count."""
+    when = format_timestamp(item.get("start"))
+    if when and item.get("end") is not None:
+        when += "\u2013" + format_timestamp(item.get("end"))
+    meta = [
+        f'<span class="who">{esc(item.get("speaker", ""))}</span>',
+        f'<span class="doc">{esc(item.get("doc_id", ""))}</span>',
+    ]
+    if when:
+        meta.append(f'<span class="ts">{esc(when)}</span>')
+    seg = segment if segment is not None else item.get("segment")
+    if seg:
+        meta.append(f'<span class="seg">{esc(seg)}</span>')
+    n = item.get("supporting_interviews")
+    if isinstance(n, int) and n > 1:
+        meta.append(
+            f'<span class="sup" title="distinct interviews with a similar statement">similar in {n} interviews</span>'
+        )
+    play = _play(item)
+    if play:
+        meta.append(play)
+    return (
+        f'<blockquote class="q" data-statement="{esc(item.get("statement_id", ""))}">'
+        f"<p>{esc(item.get('text', ''))}</p><footer>{SEP.join(meta)}{extra}</footer></blockquote>"
+    )
+
+
+def _chips(items: list[str], cls: str = "chip") -> str:
+    return "".join(f'<span class="{cls}">{esc(i)}</span>' for i in items)
+
+
+def overview_section(findings: dict, personas: dict, statements: list[Statement]) -> str:
+    summary = findings.get("summary") or {}
+    docs = summary.get("documents", len({s.doc_id for s in statements}))
+    cards = [
+        ("Interviews", docs),
+        ("Customer statements", summary.get("customer_statements", len(statements))),
+        (
+            "Pain-point statements",
+            summary.get("pain_point_statements", sum(s.kind == "pain_point" for s in statements)),
+        ),
+        ("Pain-point findings", len(findings.get("findings", []))),
+    ]
+    segs = summary.get("segments") or personas.get("segments") or []
+    cards.append(("Segments", len(segs) if segs else "\u2014"))
+    html_cards = "".join(
+        f'<div class="card stat"><div class="n">{esc(v)}</div><div class="l">{esc(k)}</div></div>'
+        for k, v in cards
+    )
+    top = findings.get("findings", [])[:3]
+    top_html = "".join(
+        f'<li><a href="#finding-{esc(f.get("theme_id"))}">{esc(f.get("label", ""))}</a> \u2014 '
+        f"{esc((f.get('prevalence') or {}).get('documents', 0))} of {esc(docs)} interviews</li>"
+        for f in top
+    )
+    seg_html = ""
+    if personas.get("personas"):
+        seg_html = "<p class='muted'>Segments analysed by <code>{}</code>: {}</p>".format(
+            esc(personas.get("segment_field", summary.get("segment_field", "segment"))),
+            ", ".join(
+                f"{esc(p['segment'])} ({esc(p['interviews'])} interviews)" for p in personas["personas"]
+            ),
+        )
+    gen = findings.get("generator") or {}
+    run = (
+        f"<p class='muted'>Generated by {esc(gen.get('name', 'insightminer'))} {esc(gen.get('version', ''))}, "
+        f"findings schema {esc(findings.get('schema_version', ''))}. Every finding is counted in distinct interviews "
+        "and backed by verbatim quotes you can trace to the interview and timestamp.</p>"
+    )
+    top_block = f"<h3>Top findings</h3><ol class='top'>{top_html}</ol>" if top_html else ""
+    return f'<section id="overview"><h2>Overview</h2><div class="stats">{html_cards}</div>{seg_html}{top_block}{run}</section>'
+
+
+def charts_section(findings: dict, personas: dict, statements: list[Statement], positions) -> str:
+    items = findings.get("findings", [])[:12]
+    segs = list((findings.get("summary") or {}).get("segments") or personas.get("segments") or [])
+    parts = []
+    if items:
+        if len(segs) >= 2:
+            rows = [
+                (
+                    f"#{f.get('rank', '')} {f.get('label', '')}",
+                    {
+                        s: float(((f.get("segments") or {}).get(s) or {}).get("share_of_documents", 0.0))
+                        for s in segs
+                    },
+                )
+                for f in items
+            ]
+            chart = svg_grouped_bars(rows, segs, "Share of each segment's interviews raising each theme")
+            title = "Theme prevalence by segment"
+        else:
+            rows = [
+                (
+                    f"#{f.get('rank', '')} {f.get('label', '')}",
+                    {"All interviews": float((f.get("prevalence") or {}).get("share_of_documents", 0.0))},
+                )
+                for f in items
+            ]
+            chart = svg_grouped_bars(rows, ["All interviews"], "Share of interviews raising each theme")
+            title = "Theme prevalence"
+        parts.append(
+            f'<div class="card wide"><h3>{title}</h3><p class="muted">Share of interviews in which at least '
+            f"one customer statement belongs to the theme.</p>{chart}</div>"
+        )
+    if statements:
+        # Counts of confident labels only (insightminer.classify.signals): statements below the classifiers'
+        # calibrated thresholds are neutral / no motivator and are not drawn.
+        signals = summarise_signals(statements)
+        n = len(statements)
+        for key, title, colour in (
+            ("emotions", "Emotions", PALETTE[1]),
+            ("motivators", "Motivators", PALETTE[2]),
+        ):
+            block = signals[key]
+            rows = [(human(r["label"]), r["statements"]) for r in block["labels"][:10]]
+            what = "an emotion (Ekman group)" if key == "emotions" else "an emotional motivator"
+            body = svg_bars(rows, title, colour, fmt=str) if rows else f"<p>{esc(block['note'])}.</p>"
+            parts.append(
+                f'<div class="card"><h3>{title}</h3><p class="muted">Customer statements the model assigns '
+                f"{what} with confidence: {esc(block['with_signal'])} of {esc(n)}; the rest carry none.</p>"
+                f"{body}</div>"
+            )
+    if items:
+        how = (
+            "positions from the theme centroids' principal components: nearby themes are related"
+            if positions
+            else "x: share of interviews raising it, y: intensity; bubble size: mentions"
+        )
+        parts.append(
+            f'<div class="card wide"><h3>Theme map</h3><p class="muted">{esc(how)}.</p>'
+            f"{svg_theme_map(findings.get('findings', [])[:20], positions)}</div>"
+        )
+    if not parts:
+        return ""
+    return f'<section id="charts"><h2>At a glance</h2><div class="grid2">{"".join(parts)}</div></section>'
+
+
+def _finding(f: dict, segs: list[str], total_docs: int) -> str:
+    prev = f.get("prevalence") or {}
+    keywords = _chips([str(k) for k in (f.get("keywords") or [])[:8]])
+    kinds = ", ".join(
+        f"{esc(human(k))} {esc(v)}"
+        for k, v in sorted((f.get("kinds") or {}).items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+    mentions = int(prev.get("mentions", 0) or 0)
+    emotions = (
+        "; ".join(esc(line) for line in describe(f.get("emotions") or {}, mentions))
+        if f.get("emotions")
+        else ""
+    )
+    motivators = (
+        "; ".join(esc(line) for line in describe(f.get("motivators") or {}, mentions))
+        if f.get("motivators")
+        else ""
+    )
+    carriers = "".join(
+        f"<li><b>{esc(human(r['label']))}</b>: {esc(q.get('text', ''))} "
+        f'<span class="muted">({esc(q.get("doc_id", ""))})</span></li>'
+        for key in ("emotions", "motivators")
+        for r in ((f.get(key) or {}).get("labels") or [])[:3]
+        for q in (r.get("quotes") or [])[:1]
+    )
+    seg_rows = ""
+    for s in segs:
+        info = (f.get("segments") or {}).get(s)
+        if info is None:
+            continue
+        share = float(info.get("share_of_documents", 0.0))
+        seg_rows += (
+            f'<div class="segbar"><span class="sl">{esc(s)}</span><span class="track"><span class="fill" '
+            f'style="width:{max(0.0, min(share, 1.0)) * 100:.1f}%"></span></span><span class="sv">{pct(share)} '
+            f"({esc(info.get('documents', 0))})</span></div>"
+        )
+    subthemes = "".join(
+        f"<li>{esc(st.get('label', ''))} <span class='muted'>({esc(st.get('size', ''))})</span></li>"
+        for st in (f.get("subthemes") or [])
+    )
+    evidence = f.get("evidence") or []
+    quotes = "".join(_quote(e) for e in evidence)
+    first = _quote(evidence[0]) if evidence else ""
+    rest = "".join(_quote(e) for e in evidence[1:])
+    details = (
+        f"<details><summary>{len(evidence) - 1} more quote{'s' if len(evidence) != 2 else ''}</summary>{rest}</details>"
+        if len(evidence) > 1
+        else ""
+    )
+    del quotes
+    meta = [
+        f"<b>{esc(prev.get('documents', 0))}</b> of {esc(total_docs)} interviews ({pct(prev.get('share_of_documents', 0))})",
+        f"<b>{esc(prev.get('mentions', 0))}</b> mentions",
+        f"intensity <b>{num(f.get('intensity'))}</b>",
+        f"score <b>{num(f.get('score'))}</b>",
+    ]
+    search = " ".join([str(f.get("label", ""))] + [str(k) for k in f.get("keywords") or []]).lower()
+    return f"""<article class="finding card" id="finding-{esc(f.get("theme_id"))}" data-search="{esc(search)}">
+<header><span class="rank">#{esc(f.get("rank", ""))}</span><h3>{esc(f.get("label", ""))}</h3></header>
+<p class="meta">{SEP.join(meta)}</p>
+<div class="chips">{keywords}</div>
+<div class="cols"><div>{seg_rows}</div><div class="facts">
+{f'<p><span class="k">Kinds</span> {kinds}</p>' if kinds else ""}
+{f'<p><span class="k">Emotions</span> {emotions}</p>' if emotions else ""}
+{f'<p><span class="k">Motivators</span> {motivators}</p>' if motivators else ""}
+{f"<details><summary>Quotes behind the emotions and motivators</summary><ul>{carriers}</ul></details>" if carriers else ""}
+{f"<details><summary>Sub-themes</summary><ul>{subthemes}</ul></details>" if subthemes else ""}
+</div></div>
+{first}{details}
+</article>"""
+
+
+def findings_section(findings: dict) -> str:
+    items = findings.get("findings", [])
+    summary = findings.get("summary") or {}
+    segs = list(summary.get("segments") or [])
+    total = summary.get("documents", "")
+    if not items:
+        return '<section id="findings"><h2>Findings</h2><p class="muted">No recurring themes were found.</p></section>'
+    body = "".join(_finding(f, segs, total) for f in items)
+    tools = (
+        '<div class="tools"><label for="filter">Filter findings</label> <input id="filter" type="search" '
+        'placeholder="keyword\u2026" autocomplete="off"> <button type="button" id="expand">Expand all quotes</button> '
+        '<button type="button" id="collapse">Collapse all</button> <span id="count" class="muted"></span></div>'
+    )
+    return f'<section id="findings"><h2>Pain points</h2><p class="muted">Ranked by the interviews where a customer voiced each problem; intensity and spread across segments break ties.</p>{tools}{body}</section>'
+
+
+#: The other ranked lists of findings.json, shown after the pain points.
+OTHER_LISTS = (("requests", "Requests"), ("praise", "Praise"), ("questions", "Questions customers ask"))
+
+
+def other_lists_section(findings: dict) -> str:
+    summary = findings.get("summary") or {}
+    segs = list(summary.get("segments") or [])
+    total = summary.get("documents", "")
+    parts = []
+    for name, title in OTHER_LISTS:
+        items = findings.get(name) or []
+        if items:
+            parts.append(f"<h3>{esc(title)}</h3>" + "".join(_finding(f, segs, total) for f in items))
+    if not parts:
+        return ""
+    return (
+        '<section id="other-findings"><h2>Requests, praise and questions</h2><p class="muted">Themes where '
+        "customers asked for something, praised, or asked, ranked by interviews.</p>"
+        + "".join(parts)
+        + "</section>"
+    )
+
+
+def _item_list(items: list[dict], empty: str = "No evidence in this segment.") -> str:
+    if not items:
+        return f'<p class="muted empty">{esc(empty)}</p>'
+    return "".join(_quote(i, segment="") for i in items)
+
+
+def _persona(p: dict) -> str:
+    seg = p.get("segment", "")
+    thin = p.get("confidence", "ok") != "ok"
+    badge = (
+        f'<span class="badge warn">{esc(p.get("confidence"))}</span>'
+        if thin
+        else '<span class="badge ok">evidence ok</span>'
+    )
+    rep = p.get("representative_quote")
+    rep_html = f'<div class="rep">{_quote(rep, segment="")}</div>' if rep else ""
+    pains = "".join(
+        f'<li>{esc(x.get("label", ""))} <span class="muted">{esc(plural(x.get("documents", 0), "interview"))} \u00b7 {pct(x.get("share_of_documents"))}</span></li>'
+        for x in p.get("top_pain_points", [])
+    )
+    n_statements = int(p.get("statements", 0) or 0)
+    mots = _chips(describe(p["motivators"], n_statements), "chip mot") if p.get("motivators") else ""
+    em = p.get("empathy_map") or {}
+    feels = em.get("feels") or {}
+    emo_chips = _chips(describe(feels["emotions"], n_statements), "chip emo") if feels.get("emotions") else ""
+    quadrants = f"""<div class="empathy">
+<div class="quad says"><h4>Says</h4>{_item_list(em.get("says", []))}</div>
+<div class="quad thinks"><h4>Thinks</h4>{_item_list(em.get("thinks", []))}</div>
+<div class="quad does"><h4>Does</h4>{_item_list(em.get("does", []))}</div>
+<div class="quad feels"><h4>Feels</h4><div class="chips">{emo_chips}</div>{_item_list(feels.get("items", []), "No emotions detected in this segment's statements.")}</div>
+</div>"""
+    stages = p.get("journey_stages") or {}
+    total = sum(int((stages.get(s) or {}).get("statements", 0)) for s in JOURNEY_STAGES) or 1
+    journey_cells = "".join(
+        f'<div class="stage"><div class="sn">{esc(human(s))}</div><div class="sc">{esc((stages.get(s) or {}).get("statements", 0))}</div>'
+        f'<div class="strack"><span style="width:{100 * int((stages.get(s) or {}).get("statements", 0)) / total:.1f}%"></span></div>'
+        f'<div class="muted small">{esc(plural((stages.get(s) or {}).get("interviews", 0), "interview"))}</div></div>'
+        for s in JOURNEY_STAGES
+    )
+    journey_quotes = "".join(
+        f"<h5>{esc(human(s))}</h5>{_item_list((stages.get(s) or {}).get('evidence', []))}"
+        for s in JOURNEY_STAGES
+        if (stages.get(s) or {}).get("evidence")
+    )
+
+    def block(title: str, key: str) -> str:
+        items = p.get(key) or []
+        return f"<details class='facet'><summary>{title} <span class='muted'>({len(items)})</span></summary>{_item_list(items)}</details>"
+
+    return f"""<article class="persona card" id="persona-{esc(seg)}">
+<header><h3>{esc(seg)}</h3>{badge}</header>
+<p class="meta">{esc(p.get("interviews", 0))} interviews \u00b7 {esc(p.get("statements", ""))} statements \u00b7 <span class="muted">{esc(", ".join(p.get("doc_ids", [])[:12]))}{ELLIPSIS if len(p.get("doc_ids", [])) > 12 else ""}</span></p>
+{rep_html}
+<div class="cols"><div><h4>Top pain points</h4><ol class="pains">{pains or '<li class="muted">none recorded</li>'}</ol></div>
+<div><h4>Motivators</h4><div class="chips">{mots or '<span class="muted">none detected</span>'}</div>
+<h4>Journey stage signals</h4><div class="journey">{journey_cells}</div></div></div>
+<h4>Empathy map</h4>{quadrants}
+{block("Goals / jobs to be done", "goals")}{block("Buying triggers", "buying_triggers")}{block("Objections", "objections")}
+{f"<details class='facet'><summary>Journey stage evidence</summary>{journey_quotes}</details>" if journey_quotes else ""}
+</article>"""
+
+
+def _segment_table(personas: dict) -> str:
+    rows = personas.get("segment_comparison") or []
+    segs = [
+        p["segment"] for p in personas.get("personas", []) if p["segment"] in (personas.get("segments") or [])
+    ]
+    if not rows or not segs:
+        return ""
+    head = "".join(f"<th>{esc(s)}</th>" for s in segs)
+    body = ""
+    for r in rows:
+        cells = ""
+        for s in segs:
+            v = float((r.get("by_segment") or {}).get(s, 0.0))
+            # Light-to-mid blue with dark text: stays above 7:1 contrast at every value.
+            cells += (
+                f'<td class="heat" style="background:rgba(31,78,121,{0.04 + 0.42 * v:.2f})">{pct(v)}</td>'
+            )
+        spec = f'<span class="badge spec">{esc(r["specific_to"])}</span>' if r.get("specific_to") else ""
+        body += f"<tr><th scope='row'>{esc(r.get('label', ''))}</th>{cells}<td>{spec}</td></tr>"
+    return (
+        f'<div class="card wide"><h3>Segment comparison</h3><p class="muted">Share of each segment\'s interviews '
+        f"raising the theme; a theme is flagged when one segment raises it at least twice as often as any other.</p>"
+        f'<div class="tablewrap"><table class="cmp"><thead><tr><th>Theme</th>{head}<th>Specific to</th></tr></thead>'
+        f"<tbody>{body}</tbody></table></div></div>"
+    )
+
+
+def personas_section(personas: dict) -> str:
+    ps = personas.get("personas") or []
+    if not ps:
+        return ""
+    intro = (
+        "<p class='muted'>Drafts built only from what customers said. Each quote links to its interview and time; "
+        "\u201csimilar in N interviews\u201d counts distinct interviews in the segment with a similar statement.</p>"
+    )
+    return f'<section id="personas"><h2>Personas &amp; empathy maps</h2>{intro}{"".join(_persona(p) for p in ps)}{_segment_table(personas)}</section>'
+
+
+_VERDICT_BADGE = {
+    "supported": ("ok", "supported"),
+    "contradicted": ("warn", "contradicted"),
+    "not_voiced": ("warn", "not voiced"),
+}
+
+
+def _quote_list(quotes: list[dict]) -> str:
+    return "".join(
+        _quote(
+            {
+                "text": q.get("text", ""),
+                "doc_id": q.get("doc_id", ""),
+                "speaker": q.get("speaker", ""),
+                "start": q.get("start"),
+                "end": q.get("end"),
+            }
+        )
+        for q in quotes
+    )
+
+
+def _rank_text(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, int | float) else str(value or "")
+
+
+def assumptions_section(findings: dict) -> str:
+    """Supported / contradicted / not voiced per assumption, with counts and quotes; the empathy gap."""
+    block = findings.get("assumptions")
+    if not block:
+        return ""
+    n = block.get("documents", 0)
+    rows = ""
+    for a in block.get("assumptions") or []:
+        verdict = a.get("verdict") or ("supported" if a.get("voiced") else "not_voiced")
+        tone, text = _VERDICT_BADGE.get(verdict, ("warn", verdict))
+        badge = f'<span class="badge {tone}">{esc(text)}</span>'
+        if a.get("confidence") == "low":
+            badge += ' <span class="badge warn">low confidence</span>'
+        finding = a.get("finding")
+        where = (
+            f" <a href='#finding-{esc(finding.get('theme_id'))}'>finding #{esc(finding.get('rank'))}</a>"
+            if finding
+            else ""
+        )
+        details = ""
+        for title, key in (
+            ("quotes that voice it", "quotes"),
+            ("customers who said the opposite", "contradicting_quotes"),
+            ("mentioned, not as a problem", "mentioned_quotes"),
+        ):
+            if a.get(key):
+                details += f"<details><summary>{esc(title)}</summary>{_quote_list(a[key])}</details>"
+        notes = "".join(f"<div class='muted'>{esc(note)}</div>" for note in a.get("notes") or [])
+        rows += (
+            f"<tr><td>{esc(a.get('assumption', ''))}{notes}{details}</td><td>{badge}{where}</td>"
+            f"<td class='num'>{esc(a.get('documents', 0))}</td>"
+            f"<td class='num'>{esc(a.get('contradicting_documents', 0))}</td>"
+            f"<td class='num'>{esc(a.get('mentioned_documents', 0))}</td></tr>"
+        )
+    table = (
+        (
+            f'<div class="tablewrap"><table class="assume"><thead><tr><th>Team assumption</th><th>Verdict</th>'
+            f"<th>Voiced in (of {esc(n)})</th><th>Said the opposite</th><th>Mentioned, not a problem</th>"
+            f"</tr></thead><tbody>{rows}</tbody></table></div>"
+        )
+        if rows
+        else ""
+    )
+    gap = block.get("empathy_gap") or {}
+    rho = gap.get("spearman")
+    gap_html = (
+        "<h3>Empathy gap</h3><p>"
+        + (
+            f"The team's ranking of its assumptions against what customers voiced: Spearman "
+            f"<strong>{rho:+.2f}</strong> ({esc(gap.get('note', ''))})."
+            if rho is not None
+            else f"Rank correlation not computed: {esc(gap.get('note', ''))}."
+        )
+        + "</p>"
+    )
+    barely = "".join(
+        f"<li>{esc(b.get('assumption', ''))} <span class='muted'>team rank {esc(_rank_text(b.get('expected_rank')))}, "
+        f"{esc(plural(b.get('documents', 0), 'interview'))}</span></li>"
+        for b in gap.get("barely_voiced") or []
+    )
+    if barely:
+        gap_html += f"<h3>Assumed, but customers barely voiced it</h3><ul>{barely}</ul>"
+    unassumed = "".join(
+        f"<li><a href='#finding-{esc(u.get('theme_id'))}'>{esc(u.get('label', ''))}</a> <span class='muted'>"
+        f"{esc(plural(u.get('documents', 0), 'interview'))}</span></li>"
+        for u in block.get("unassumed_findings") or block.get("unassumed_themes") or []
+    )
+    un = f"<h3>Strong pains nobody assumed</h3><ul>{unassumed}</ul>" if unassumed else ""
+    return (
+        f'<section id="assumptions"><h2>Assumption check</h2><div class="card wide">{table}{gap_html}{un}'
+        "</div></section>"
+    )
+
+
+def trends_section(trends: dict | None) -> str:
+    if not trends or not trends.get("periods") or not trends.get("themes"):
+        return ""
+    periods = trends["periods"]
+    per = trends.get("documents_per_period") or {}
+    cells = ""
+    for t in trends["themes"][:12]:
+        vals = [float(s.get("share_of_documents", 0.0)) for s in t.get("series", [])]
+        notes = [
+            f"{s.get('documents', 0)} of {per.get(s.get('period'), '?')} interviews"
+            for s in t.get("series", [])
+        ]
+        cells += (
+            f'<div class="card small-multiple"><h4>{esc(trim(t.get("label", ""), 48))}</h4>'
+            f"{svg_sparkline(periods, vals, 'Trend: ' + str(t.get('label', '')), notes)}</div>"
+        )
+    counts = ", ".join(f"{esc(p)}: {esc(per.get(p, ''))}" for p in periods)
+    undated = trends.get("undated_documents", 0)
+    note = f" {esc(undated)} undated interview(s) left out." if undated else ""
+    return (
+        f'<section id="trends"><h2>Trends over time</h2><p class="muted">Share of each {esc(trends.get("period", "month"))}\'s '
+        f"interviews raising the theme. Interviews per period: {counts}.{note}</p><div class='multiples'>{cells}</div></section>"
+    )
