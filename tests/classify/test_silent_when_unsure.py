@@ -48,7 +48,7 @@ def motivators() -> MotivatorClassifier:
 def test_shipped_models_are_calibrated(emotions, motivators):
     from insightminer.config import Config
 
-    assert Config().emotion_model == emotions.model
+    assert Config().classify.emotion_model == emotions.model
     assert emotions.gated and set(emotions.ekman_thresholds_) == {
         "anger",
         "disgust",
