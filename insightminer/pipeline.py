@@ -153,8 +153,7 @@ class Pipeline:
 
     def transcribe(self, paths: Sequence[str | Path]) -> None:
         """Transcribe every audio input up front: batched across files locally, or fanned out on Ray."""
-        from insightminer.speech.audio import AUDIO_EXTENSIONS
-        from insightminer.speech.transcribe import find_audio_files
+        from insightminer.speech.audio import AUDIO_EXTENSIONS, find_audio_files
 
         audio = [
             p

@@ -15,7 +15,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
 
-from insightminer import personas as P  # noqa: E402
+from insightminer.insights import persona_cues as P  # noqa: E402
 from insightminer.text.embed import Embedder  # noqa: E402
 
 DEFAULT = Path(__file__).resolve().parent.parent / "data" / "labels" / "persona_cues.csv"

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from insightminer.insights.personas import _md_item
 from insightminer.output.html.sections import _quote
-from insightminer.output.report import cite
+from insightminer.output.report import _md_item, cite
 from insightminer.timefmt import format_timestamp
 
 

@@ -45,7 +45,8 @@ def themes(
     from insightminer.config import default_cache_dir
     from insightminer.ingest.csvio import read_csv_table
     from insightminer.text.embed import Embedder
-    from insightminer.themes.clustering import ThemeModel, cluster_csv
+    from insightminer.themes.clustering import ThemeModel
+    from insightminer.themes.csv_themes import cluster_csv
 
     table = read_csv_table(input_csv, text_column)  # a wrong file or column fails before any model loads
     embedder = Embedder(

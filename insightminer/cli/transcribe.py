@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from insightminer.cli.common import (
     ASR_BACKENDS,
@@ -80,7 +81,6 @@ def transcribe(
     (who spoke when), each word attributed to its speaker.
     """
     from insightminer.config import default_cache_dir
-    from insightminer.speech.transcribe import transcribe_command
 
     check_speakers(speakers, min_speakers, max_speakers)
 
@@ -115,3 +115,89 @@ def transcribe(
         )
     code = transcribe_command(list(inputs), out, options, console, diarizer=diarizer)
     raise typer.Exit(code)
+
+
+def transcribe_command(
+    inputs: list[Path],
+    out_dir: Path,
+    options: TranscribeOptions,
+    console: Any,
+    diarizer: Any = None,
+) -> int:
+    """The `insightminer transcribe INPUT... --out DIR` sub-command.
+
+    Writes <doc_id>.json/.vtt/.srt per file and DIR/transcribe.json (every input: processed, cached or
+    skipped with its reason; options; stats), with a rich progress bar of audio seconds and real-time
+    factor. Returns 0 when at least one file was transcribed (or nothing needed doing), else 1.
+    """
+    from dataclasses import asdict
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from insightminer.speech.audio import AudioError, find_audio_files, probe_audio
+    from insightminer.speech.subtitles import write_transcript_files
+    from insightminer.speech.transcribe import Transcriber
+    from insightminer.storage import atomic_write_json
+
+    out_dir = Path(out_dir)
+    files = find_audio_files(inputs)
+    if not files:
+        console.print("[red]No audio files found in the given inputs.[/red]")
+        return 1
+    durations: dict[Path, float] = {}
+    for path in files:
+        try:
+            durations[path] = float(probe_audio(path)["duration"] or 0.0)
+        except AudioError:
+            durations[path] = 0.0
+    transcriber = Transcriber(options, diarizer=diarizer)
+    records: list[dict[str, Any]] = []
+    columns = (
+        TextColumn("[bold]transcribe"),
+        BarColumn(),
+        TextColumn("{task.completed:.0f}/{task.total:.0f} s audio"),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("audio", total=max(1.0, sum(durations.values())), rate="")
+
+        def on_file(event: dict[str, Any]) -> None:
+            stats = event["stats"]
+            rate = (
+                f"{stats['speed_x']:.1f}x real time (RTF {stats['rtf']:.3f})" if stats["wall_seconds"] else ""
+            )
+            bar.update(task, advance=durations.get(event["path"], 0.0), rate=rate)
+            if event["status"] == "skipped":
+                bar.console.print(
+                    f"[yellow]skipped[/yellow] {escape(str(event['path']))}: {escape(event['reason'])}"
+                )
+
+        for path, result in transcriber.transcribe_many(files, progress=on_file):
+            if isinstance(result, AudioError):
+                records.append({"path": str(path), "status": "skipped", "reason": str(result), "outputs": []})
+                continue
+            written = write_transcript_files(result, out_dir)
+            records.append(
+                {
+                    "path": str(path),
+                    "status": "processed",
+                    "reason": None,
+                    "doc_id": result.doc_id,
+                    "outputs": [p.name for p in written],
+                    "utterances": len(result.utterances),
+                    "speakers": sorted({u.speaker for u in result.utterances}),
+                    "notes": result.notes,
+                }
+            )
+    stats = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in transcriber.stats.items()}
+    manifest = {"options": asdict(options), "inputs": records, "stats": stats}
+    atomic_write_json(out_dir / "transcribe.json", manifest)
+    done = sum(r["status"] == "processed" for r in records)
+    skipped = len(records) - done
+    console.print(
+        f"Transcribed {done} file(s), skipped {skipped}; {stats['audio_seconds']:.0f} s of audio at "
+        f"{stats['speed_x']:.1f}x real time; cache hits {stats['cache_hits']}. "
+        f"Manifest: {escape(str(out_dir / 'transcribe.json'))}"
+    )
+    return 0 if done else 1

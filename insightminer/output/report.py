@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from insightminer.classify.signals import describe, label_name
 from insightminer.ingest.csvio import csv_text
+from insightminer.insights.persona_cues import JOURNEY_STAGES
 from insightminer.schema import Statement
 from insightminer.storage import atomic_write_bytes, atomic_write_json, atomic_write_text
 from insightminer.timefmt import format_timestamp
@@ -369,3 +370,72 @@ def read_run_folder(run_dir: Path) -> tuple[dict[str, Any], dict[str, Any], list
             f"{parquet} cannot be read as insightminer statements ({exc}); {_RERUN}"
         ) from None
     return findings, personas, statements
+
+
+# -- personas.md --------------------------------------------------------------------------------
+
+
+def _md_item(item: dict) -> str:
+    where = item["doc_id"] + (
+        f" @ {format_timestamp(item.get('start'))}" if item.get("start") is not None else ""
+    )
+    n = item.get("supporting_interviews", 1)
+    also = f"; similar in {n} interviews" if n > 1 else ""
+    quote = f"\u201c{md_escape(item['text'])}\u201d"
+    return f"- {quote} \u2014 {md_escape(item['speaker'])} ({md_escape(where)}{also})"
+
+
+def personas_markdown(personas: dict) -> str:
+    """personas.md: a readable draft per segment with quotes, doc ids and mm:ss timestamps."""
+    lines = ["# Personas (evidence-based drafts)", ""]
+    lines.append(
+        "Built only from customer statements; every bullet is a verbatim quote with its interview and time. "
+        "Counts say how many distinct interviews in the segment said something similar."
+    )
+    lines.append("")
+    for p in personas.get("personas", []):
+        lines += [f"## {md_escape(p['segment'])}", ""]
+        lines.append(f"- Interviews: {p['interviews']} ({', '.join(md_escape(d) for d in p['doc_ids'])})")
+        if p["confidence"] != "ok":
+            lines.append(f"- **Confidence: {p['confidence']}**")
+        lines.append("")
+        if p.get("representative_quote"):
+            lines += ["> " + _md_item(p["representative_quote"])[2:], ""]
+        if p["top_pain_points"]:
+            lines += ["### Top pain points", ""]
+            for pain in p["top_pain_points"]:
+                lines.append(
+                    f"- {md_escape(pain['label'])}: {pain['documents']} interviews "
+                    f"({pain['share_of_documents']:.0%})"
+                )
+            lines.append("")
+        if p["motivators"]:
+            lines += ["### Motivators", "", "; ".join(describe(p["motivators"], p["statements"])), ""]
+        for title, items in (
+            ("Goals / jobs to be done", p["goals"]),
+            ("Buying triggers", p["buying_triggers"]),
+            ("Objections", p["objections"]),
+        ):
+            if items:
+                lines += [f"### {title}", ""] + [_md_item(i) for i in items] + [""]
+        em = p["empathy_map"]
+        lines += ["### Empathy map", ""]
+        for title, items in (("Says", em["says"]), ("Thinks", em["thinks"]), ("Does", em["does"])):
+            lines += [f"**{title}**", ""] + ([_md_item(i) for i in items] or ["- (no evidence)"]) + [""]
+        feels = em["feels"]
+        emo = "; ".join(describe(feels["emotions"], p["statements"]))
+        lines += ["**Feels**", "", f"Emotions: {emo}", ""] + [_md_item(i) for i in feels["items"]] + [""]
+        # journey order, not the dict's (a JSON round trip sorts keys)
+        journey = p["journey_stages"]
+        stages = ", ".join(f"{s} {journey[s]['statements']}" for s in JOURNEY_STAGES if s in journey)
+        lines += ["### Journey stage signals (statements)", "", stages, ""]
+    comparison = [c for c in personas.get("segment_comparison", []) if c["specific_to"]]
+    if comparison:
+        lines += ["## Segment-specific themes", ""]
+        for c in comparison:
+            shares = ", ".join(f"{md_escape(s)} {v:.0%}" for s, v in c["by_segment"].items())
+            lines.append(
+                f"- {md_escape(c['label'])}: specific to **{md_escape(c['specific_to'])}** ({shares})"
+            )
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -12,7 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from insightminer.config import ReportOptions
-from insightminer.output.report import markdown_safe, statements_table, write_findings, write_parquet
+from insightminer.output.report import (
+    markdown_safe,
+    personas_markdown,
+    statements_table,
+    write_findings,
+    write_parquet,
+)
 from insightminer.schema import Statement
 from insightminer.storage import atomic_write_json, atomic_write_text
 
@@ -50,8 +56,6 @@ def write_run_outputs(
     write_findings(staging, findings)
     write_parquet(staging / "segments.parquet", statements_table(statements, segment_field))
     if personas is not None:
-        from insightminer.insights.personas import personas_markdown
-
         atomic_write_json(staging / "personas.json", personas)
         atomic_write_text(staging / "personas.md", markdown_safe(personas_markdown(personas)))
     atomic_write_text(staging / "report.html", html)

@@ -7,11 +7,14 @@ can be split into one track per party.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+#: The rate every model here reads (Whisper, Silero VAD, the voice encoder): decoding resamples to it.
+SAMPLE_RATE = 16000
 
 #: File extensions the ingest stage routes to the transcriber (audio, and video whose sound track
 #: PyAV decodes). The one list: ingest, the pipeline and `transcribe` all import it from here.
@@ -87,7 +90,7 @@ def probe_audio(path: str | Path) -> dict[str, Any]:
 
 
 def iter_audio_blocks(
-    path: str | Path, block_seconds: float = 600.0, sample_rate: int = 16000, mono: bool = True
+    path: str | Path, block_seconds: float = 600.0, sample_rate: int = SAMPLE_RATE, mono: bool = True
 ) -> Iterator[np.ndarray]:
     """Yield consecutive float32 blocks of about `block_seconds` (the last one shorter).
 
@@ -176,7 +179,7 @@ def _shape(arr: np.ndarray, mono: bool) -> np.ndarray:
     return np.ascontiguousarray(arr, dtype=np.float32)
 
 
-def decode_audio(path: str | Path, sample_rate: int = 16000, mono: bool = True) -> np.ndarray:
+def decode_audio(path: str | Path, sample_rate: int = SAMPLE_RATE, mono: bool = True) -> np.ndarray:
     """Decode a whole file to float32 in [-1, 1]: shape (n,) when mono, else (channels, n).
 
     For recordings of hours use `iter_audio_blocks`, which never holds the whole file.
@@ -186,7 +189,7 @@ def decode_audio(path: str | Path, sample_rate: int = 16000, mono: bool = True) 
 
 
 def write_audio(
-    path: str | Path, audio: np.ndarray, sample_rate: int = 16000, bit_rate: int | None = None
+    path: str | Path, audio: np.ndarray, sample_rate: int = SAMPLE_RATE, bit_rate: int | None = None
 ) -> None:
     """Encode float32 audio ((n,) or (channels, n)) to the container named by the extension, via PyAV.
 
@@ -223,3 +226,17 @@ def write_audio(
                 out.mux(packet)
         for packet in stream.encode(None):
             out.mux(packet)
+
+
+def find_audio_files(inputs: Iterable[Path]) -> list[Path]:
+    """Expand folders (recursively, sorted) into audio files; explicit files are kept whatever their name."""
+    found: list[Path] = []
+    for item in inputs:
+        item = Path(item)
+        if item.is_dir():
+            found += sorted(
+                p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_EXTENSIONS
+            )
+        else:
+            found.append(item)
+    return found

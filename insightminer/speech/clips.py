@@ -19,10 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from insightminer.speech.audio import iter_audio_blocks, write_audio
+from insightminer.speech.audio import SAMPLE_RATE, iter_audio_blocks, write_audio
 from insightminer.storage import atomic_write_json
 
-SAMPLE_RATE = 16000
 PAD_S = 0.15  # a little air either side so the first and last words are not clipped
 REEL_GAP_S = 0.6
 CLIP_BIT_RATE = 32000  # AAC, mono 16 kHz: ~4 KB per second of speech

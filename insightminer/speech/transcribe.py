@@ -25,16 +25,28 @@ import re
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from insightminer.config import TranscribeOptions
-from insightminer.devices import resolve_device
 from insightminer.schema import Transcript, Utterance
-from insightminer.speech.audio import AUDIO_EXTENSIONS, AudioError, iter_audio_blocks, probe_audio
+from insightminer.speech.asr_backends import (
+    ASR_BACKENDS,
+    DecodedSegment,
+    FasterWhisperBackend,
+    TransformersBackend,
+    model_fingerprint,
+)
+from insightminer.speech.audio import (
+    AUDIO_EXTENSIONS,
+    SAMPLE_RATE,
+    AudioError,
+    iter_audio_blocks,
+    probe_audio,
+)
 from insightminer.speech.diarize import (
     SINGLE_SPEAKER,
     SINGLE_SPEAKER_NOTE,
@@ -50,7 +62,7 @@ from insightminer.speech.diarize import (
     split_regions_by_turns,
 )
 from insightminer.speech.subtitles import write_transcript_files
-from insightminer.speech.whisper_models import cache_root, resolve_ct2_model, resolve_hf_model
+from insightminer.speech.whisper_models import cache_root, resolve_ct2_model
 from insightminer.storage import atomic_write_json, dumps_json, file_sha256
 
 __all__ = [
@@ -58,12 +70,9 @@ __all__ = [
     "AudioError",
     "TranscribeOptions",
     "Transcriber",
-    "find_audio_files",
-    "transcribe_command",
     "write_transcript_files",
 ]
 
-SAMPLE_RATE = 16000
 #: Bump when a change alters transcripts, so old cache entries are not reused.
 CACHE_VERSION = 2
 BLOCK_SECONDS = 600.0  # streaming block: 10 min of 16 kHz float32 = 38 MB per channel
@@ -81,198 +90,6 @@ _HALLUCINATIONS = {
     "so",
     "okay",
 }
-
-
-# ------------------------------------------------------------------------------------------------ backends
-
-
-@dataclass
-class _Segment:
-    """One decoded piece of a chunk, times relative to the chunk start."""
-
-    start: float
-    end: float
-    text: str
-    avg_logprob: float = 0.0
-    no_speech_prob: float = 0.0
-    words: list[tuple[float, float, str]] = field(default_factory=list)
-
-
-class _FasterWhisperBackend:
-    def __init__(self, options: TranscribeOptions):
-        from faster_whisper import BatchedInferencePipeline, WhisperModel
-
-        self.device = resolve_device(options.device, runtime="ctranslate2")
-        compute = options.compute_type
-        if compute == "default":
-            compute = "float16" if self.device == "cuda" else "int8"
-        self.compute_type = compute
-        path = resolve_ct2_model(options.model)
-        try:
-            self.model = WhisperModel(path, device=self.device, compute_type=compute)
-        except Exception as exc:  # noqa: BLE001 - a bad id/path must read as a config error
-            raise ValueError(f"cannot load faster-whisper model {options.model!r} ({path}): {exc}") from exc
-        self.pipeline = BatchedInferencePipeline(self.model)
-        self.multilingual = bool(self.model.model.is_multilingual)
-        self.options = options
-        self.identity = f"faster-whisper:{Path(path).name}:{_model_fingerprint(path)}:{self.device}:{compute}"
-
-    def run(self, clips: list[np.ndarray], language: str | None) -> list[list[_Segment]]:
-        """Transcribe each clip (<= 30 s) and return its segments; clips go through in batches."""
-        if not clips:
-            return []
-        # Lay the clips end to end and hand their bounds to the batched pipeline as clip_timestamps:
-        # it then batches exactly our chunks (no second VAD pass) and reports each chunk's offset.
-        offsets = np.cumsum([0] + [len(c) for c in clips])
-        audio = np.concatenate(clips).astype(np.float32)
-        clip_ts = [
-            {"start": offsets[i] / SAMPLE_RATE, "end": offsets[i + 1] / SAMPLE_RATE}
-            for i in range(len(clips))
-        ]
-        segments, _ = self.pipeline.transcribe(
-            audio,
-            language=language if self.multilingual else None,
-            beam_size=self.options.beam_size,
-            batch_size=self.options.batch_size,
-            vad_filter=False,
-            clip_timestamps=clip_ts,
-            word_timestamps=self.options.word_timestamps,
-            # one text per window: timestamp decoding lets tiny models skip speech after pauses
-            without_timestamps=True,
-            condition_on_previous_text=False,
-            log_progress=False,
-        )
-        starts = offsets[:-1] / SAMPLE_RATE
-        out: list[list[_Segment]] = [[] for _ in clips]
-        for seg in segments:
-            # seek = chunk offset in whole 10 ms frames (truncated): find the chunk it belongs to
-            idx = int(np.searchsorted(starts, seg.seek / 100.0 + 0.015, side="right") - 1)
-            base = starts[idx]
-            words = [(w.start - base, w.end - base, w.word) for w in (seg.words or [])]
-            out[idx].append(
-                _Segment(
-                    seg.start - base, seg.end - base, seg.text, seg.avg_logprob, seg.no_speech_prob, words
-                )
-            )
-        return out
-
-
-class _TransformersBackend:
-    def __init__(self, options: TranscribeOptions):
-        import torch
-        from transformers import WhisperForConditionalGeneration, WhisperProcessor
-
-        self.device = resolve_device(options.device)
-        if options.compute_type == "default":
-            dtype = torch.float16 if self.device == "cuda" else torch.float32
-        else:
-            dtype = {"float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32}.get(
-                options.compute_type
-            )
-            if dtype is None:
-                raise ValueError(
-                    "transformers backend compute_type must be default, float16, bfloat16 or float32"
-                )
-        path = resolve_hf_model(options.model)
-        try:
-            self.processor = WhisperProcessor.from_pretrained(path)
-            self.model = (
-                WhisperForConditionalGeneration.from_pretrained(path, dtype=dtype).to(self.device).eval()
-            )
-        except Exception as exc:  # noqa: BLE001
-            raise ValueError(
-                f"cannot load transformers Whisper model {options.model!r} ({path}): {exc}"
-            ) from exc
-        self.dtype = dtype
-        self.multilingual = bool(getattr(self.model.generation_config, "is_multilingual", False))
-        self.options = options
-        self.identity = f"transformers:{Path(path).name}:{_model_fingerprint(path)}:{self.device}:{dtype}"
-
-    def run(self, clips: list[np.ndarray], language: str | None) -> list[list[_Segment]]:
-        import torch
-
-        out: list[list[_Segment]] = []
-        bs = max(1, self.options.batch_size)
-        for i in range(0, len(clips), bs):
-            batch = clips[i : i + bs]
-            feats = self.processor.feature_extractor(
-                batch, sampling_rate=SAMPLE_RATE, return_tensors="pt", return_attention_mask=True
-            )
-            kwargs: dict[str, Any] = {"num_beams": self.options.beam_size, "max_new_tokens": 220}
-            if self.options.word_timestamps:
-                # cross-attention DTW over the alignment heads (the converted model keeps CT2's list)
-                kwargs["return_token_timestamps"] = True
-            if self.multilingual:
-                kwargs["task"] = "transcribe"
-                if language:
-                    kwargs["language"] = language
-            with torch.inference_mode():
-                gen = self.model.generate(
-                    feats.input_features.to(self.device, self.dtype),
-                    attention_mask=feats.attention_mask.to(self.device),
-                    return_dict_in_generate=True,
-                    output_scores=True,
-                    **kwargs,
-                )
-            # with token timestamps generate returns a plain dict
-            seqs, stamps, gen_scores = (_field(gen, k) for k in ("sequences", "token_timestamps", "scores"))
-            try:
-                scores = self.model.compute_transition_scores(seqs, gen_scores, normalize_logits=True)
-                logprobs = [
-                    float(s[torch.isfinite(s)].mean()) if torch.isfinite(s).any() else 0.0 for s in scores
-                ]
-            except Exception:  # noqa: BLE001 - beams change the score layout; the guard then skips it
-                logprobs = [0.0] * len(batch)
-            texts = self.processor.batch_decode(seqs, skip_special_tokens=True)
-            for row, (clip, text, lp) in enumerate(zip(batch, texts, logprobs, strict=True)):
-                words = (
-                    self._words(seqs[row], stamps[row], len(clip) / SAMPLE_RATE) if stamps is not None else []
-                )
-                out.append([_Segment(0.0, len(clip) / SAMPLE_RATE, text, lp, 0.0, words)])
-        return out
-
-    def _words(self, ids, stamps, duration: float) -> list[tuple[float, float, str]]:
-        """Words from token timestamps: a token starting with a space starts a word; a word runs
-        from its first token's time to the next word's (as transformers' ASR pipeline reads them)."""
-        tokenizer = self.processor.tokenizer
-        special = set(tokenizer.all_special_ids)
-        groups: list[tuple[list[int], float]] = []
-        tail: float | None = None  # time of the first special token after the text: the last word's end
-        for tid, at in zip(ids.tolist(), stamps.tolist(), strict=True):
-            if tid in special or tid >= (tokenizer.eos_token_id or 0):  # eot, sot, timestamps
-                if groups and tail is None:
-                    tail = float(at)
-                continue
-            piece = tokenizer.convert_ids_to_tokens(tid)
-            if not groups or piece.startswith(("Ġ", " ")):
-                groups.append(([tid], float(at)))
-            else:
-                groups[-1][0].append(tid)
-        out = []
-        for i, (toks, start) in enumerate(groups):
-            end = groups[i + 1][1] if i + 1 < len(groups) else min(duration, tail if tail else duration)
-            word = tokenizer.decode(toks).strip()
-            if word:
-                out.append((start, max(start, end), word))
-        return out
-
-
-def _field(output: Any, key: str) -> Any:
-    """A field of generate()'s output: a ModelOutput, or a plain dict when token timestamps are on."""
-    return output.get(key) if isinstance(output, dict) else getattr(output, key, None)
-
-
-def _model_fingerprint(path: str) -> str:
-    """Size + mtime of the weights file, so swapping weights in a folder invalidates the cache."""
-    p = Path(path)
-    for name in ("model.bin", "model.safetensors"):
-        if (p / name).is_file():
-            st = (p / name).stat()
-            return f"{st.st_size}"
-    return "id"
-
-
-_BACKENDS = {"faster-whisper": _FasterWhisperBackend, "transformers": _TransformersBackend}
 
 
 # ------------------------------------------------------------------------------------------ speech regions
@@ -359,7 +176,7 @@ def _compression_ratio(text: str) -> float:
     return len(data) / max(1, len(zlib.compress(data)))
 
 
-def _keep(seg: _Segment) -> str | None:
+def _keep(seg: DecodedSegment) -> str | None:
     """The cleaned text of a segment, or None when it looks like a hallucination."""
     text = _collapse_repeats(" ".join(seg.text.split()))
     if not text:
@@ -377,7 +194,7 @@ def _keep(seg: _Segment) -> str | None:
 # ------------------------------------------------------------------------------------ words and speakers
 
 
-def _file_words(chunks: list[_Chunk], kept: list[tuple[_Segment, str]]) -> list[list[float | str]]:
+def _file_words(chunks: list[_Chunk], kept: list[tuple[DecodedSegment, str]]) -> list[list[float | str]]:
     """Word times in the file, from times in a packed window (its chunks laid back to back).
 
     Empty when any kept segment lacks word times or had its text cleaned (collapsed repeats):
@@ -481,8 +298,8 @@ class Transcriber:
 
     def __init__(self, options: TranscribeOptions | None = None, diarizer: Diarizer | None = None):
         self.options = options or TranscribeOptions()
-        if self.options.backend not in _BACKENDS:
-            raise ValueError(f"backend must be one of {sorted(_BACKENDS)}, not {self.options.backend!r}")
+        if self.options.backend not in ASR_BACKENDS:
+            raise ValueError(f"backend must be one of {sorted(ASR_BACKENDS)}, not {self.options.backend!r}")
         self.diarizer = diarizer
         # the built-in offline diarizer for mono audio, unless another Diarizer was passed
         self.embedding_diarizer: EmbeddingDiarizer | None = None
@@ -495,7 +312,7 @@ class Transcriber:
                 ),
                 device=self.options.device,
             )
-        self.backend_: _FasterWhisperBackend | _TransformersBackend | None = None
+        self.backend_: FasterWhisperBackend | TransformersBackend | None = None
         self.stats: dict[str, float] = {
             "files": 0,
             "audio_seconds": 0.0,
@@ -511,9 +328,9 @@ class Transcriber:
 
     # -- model and cache -------------------------------------------------------------------------------
 
-    def _backend(self) -> _FasterWhisperBackend | _TransformersBackend:
+    def _backend(self) -> FasterWhisperBackend | TransformersBackend:
         if self.backend_ is None:
-            self.backend_ = _BACKENDS[self.options.backend](self.options)
+            self.backend_ = ASR_BACKENDS[self.options.backend](self.options)
         return self.backend_
 
     def _cache_dir(self) -> Path | None:
@@ -525,7 +342,7 @@ class Transcriber:
         # The model is named by what resolves it, not by the loaded object, so a cache hit costs no load.
         fields = self.options.cache_fields()
         fields["model_fingerprint"] = (
-            _model_fingerprint(resolve_ct2_model(self.options.model))
+            model_fingerprint(resolve_ct2_model(self.options.model))
             if self.options.backend == "faster-whisper"
             else self.options.model
         )
@@ -891,100 +708,3 @@ class Transcriber:
                 self._account(t0, files=0)
                 yield emit(path, exc, "skipped", 0.0)
         yield from flush()
-
-
-# ------------------------------------------------------------------------------------------------- CLI
-
-
-def find_audio_files(inputs: Iterable[Path]) -> list[Path]:
-    """Expand folders (recursively, sorted) into audio files; explicit files are kept whatever their name."""
-    found: list[Path] = []
-    for item in inputs:
-        item = Path(item)
-        if item.is_dir():
-            found += sorted(
-                p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_EXTENSIONS
-            )
-        else:
-            found.append(item)
-    return found
-
-
-def transcribe_command(
-    inputs: list[Path],
-    out_dir: Path,
-    options: TranscribeOptions,
-    console: Any,
-    diarizer: Diarizer | None = None,
-) -> int:
-    """The `insightminer transcribe INPUT... --out DIR` sub-command.
-
-    Writes <doc_id>.json/.vtt/.srt per file and DIR/transcribe.json (every input: processed, cached or
-    skipped with its reason; options; stats), with a rich progress bar of audio seconds and real-time
-    factor. Returns 0 when at least one file was transcribed (or nothing needed doing), else 1.
-    """
-    from rich.markup import escape
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    out_dir = Path(out_dir)
-    files = find_audio_files(inputs)
-    if not files:
-        console.print("[red]No audio files found in the given inputs.[/red]")
-        return 1
-    durations: dict[Path, float] = {}
-    for path in files:
-        try:
-            durations[path] = float(probe_audio(path)["duration"] or 0.0)
-        except AudioError:
-            durations[path] = 0.0
-    transcriber = Transcriber(options, diarizer=diarizer)
-    records: list[dict[str, Any]] = []
-    columns = (
-        TextColumn("[bold]transcribe"),
-        BarColumn(),
-        TextColumn("{task.completed:.0f}/{task.total:.0f} s audio"),
-        TextColumn("{task.fields[rate]}"),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console, transient=False) as bar:
-        task = bar.add_task("audio", total=max(1.0, sum(durations.values())), rate="")
-
-        def on_file(event: dict[str, Any]) -> None:
-            stats = event["stats"]
-            rate = (
-                f"{stats['speed_x']:.1f}x real time (RTF {stats['rtf']:.3f})" if stats["wall_seconds"] else ""
-            )
-            bar.update(task, advance=durations.get(event["path"], 0.0), rate=rate)
-            if event["status"] == "skipped":
-                bar.console.print(
-                    f"[yellow]skipped[/yellow] {escape(str(event['path']))}: {escape(event['reason'])}"
-                )
-
-        for path, result in transcriber.transcribe_many(files, progress=on_file):
-            if isinstance(result, AudioError):
-                records.append({"path": str(path), "status": "skipped", "reason": str(result), "outputs": []})
-                continue
-            written = write_transcript_files(result, out_dir)
-            records.append(
-                {
-                    "path": str(path),
-                    "status": "processed",
-                    "reason": None,
-                    "doc_id": result.doc_id,
-                    "outputs": [p.name for p in written],
-                    "utterances": len(result.utterances),
-                    "speakers": sorted({u.speaker for u in result.utterances}),
-                    "notes": result.notes,
-                }
-            )
-    stats = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in transcriber.stats.items()}
-    manifest = {"options": asdict(options), "inputs": records, "stats": stats}
-    atomic_write_json(out_dir / "transcribe.json", manifest)
-    done = sum(r["status"] == "processed" for r in records)
-    skipped = len(records) - done
-    console.print(
-        f"Transcribed {done} file(s), skipped {skipped}; {stats['audio_seconds']:.0f} s of audio at "
-        f"{stats['speed_x']:.1f}x real time; cache hits {stats['cache_hits']}. "
-        f"Manifest: {escape(str(out_dir / 'transcribe.json'))}"
-    )
-    return 0 if done else 1

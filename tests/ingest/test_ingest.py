@@ -44,7 +44,7 @@ def test_extension_sets():
     assert {".wav", ".mp3", ".m4a", ".mp4", ".mov", ".flac"} <= AUDIO_EXTENSIONS
     assert not TRANSCRIPT_EXTENSIONS & AUDIO_EXTENSIONS
     # One list for ingest and the transcriber (a second copy once lacked .mov).
-    from insightminer import audio
+    from insightminer.speech import audio
 
     assert AUDIO_EXTENSIONS is audio.AUDIO_EXTENSIONS
 

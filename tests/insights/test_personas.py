@@ -9,17 +9,17 @@ import numpy as np
 import pytest
 from _persona_data import findings_for, make_statements
 
-from insightminer.insights.personas import (
+from insightminer.insights.persona_cues import (
     CATEGORIES,
     PersonaError,
-    build_personas,
     classify_cues,
     cue_scores,
     evaluate_cues,
     load_cue_labels,
-    personas_markdown,
 )
+from insightminer.insights.personas import build_personas
 from insightminer.insights.trends import period_of, theme_trends
+from insightminer.output.report import personas_markdown
 from insightminer.storage import dumps_json
 from insightminer.timefmt import format_timestamp
 

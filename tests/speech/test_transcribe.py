@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from insightminer.cli.transcribe import transcribe_command
 from insightminer.speech.audio import AudioError, decode_audio, write_audio
 from insightminer.speech.diarize import SINGLE_SPEAKER, PyannoteDiarizer
-from insightminer.speech.transcribe import TranscribeOptions, Transcriber, transcribe_command
+from insightminer.speech.transcribe import TranscribeOptions, Transcriber
 
 FORMATS = ("wav", "mp3", "m4a", "ogg")
 

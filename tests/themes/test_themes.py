@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from insightminer.themes.clustering import ThemeModel, cluster_csv, knn_cosine
+from insightminer.themes.clustering import ThemeModel, knn_cosine
+from insightminer.themes.csv_themes import cluster_csv
 from insightminer.themes.labels import phrase_stems, stem
 from tests.theme_corpus import NEW_STATEMENTS, NEW_TOPIC, TOPICS, corpus
 

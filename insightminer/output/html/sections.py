@@ -9,7 +9,7 @@ import contextvars
 from typing import Any
 
 from insightminer.classify.signals import describe, summarise_signals
-from insightminer.insights.personas import JOURNEY_STAGES
+from insightminer.insights.persona_cues import JOURNEY_STAGES
 from insightminer.output.html.charts import svg_bars, svg_grouped_bars, svg_sparkline, svg_theme_map
 from insightminer.output.html.format import ELLIPSIS, PALETTE, SEP, esc, human, num, pct, plural, trim
 from insightminer.schema import Statement
