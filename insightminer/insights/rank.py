@@ -209,9 +209,10 @@ def split_by_type(findings: list[dict[str, Any]]) -> dict[str, list[dict[str, An
     return {name: [f for f in findings if f["type"] == t] for t, name in FINDING_LISTS.items()}
 
 
-#: findings.json's schema version (other tools read it: bump on any incompatible change). 2.0: a
-#: finding's emotions / motivators are counts of confident labels with quotes (were share mixes).
-FINDINGS_SCHEMA_VERSION = "2.0"
+#: findings.json's schema version (other tools read it: bump on any change of shape). 2.0: a finding's
+#: emotions / motivators are counts of confident labels with quotes (were share mixes). 2.1: "config" is
+#: nested by stage section (Config.findings_relevant()); each finding has its theme-map "map_position".
+FINDINGS_SCHEMA_VERSION = "2.1"
 
 
 def build_findings(
