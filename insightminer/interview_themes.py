@@ -259,9 +259,10 @@ def _mentioned_docs(study: StudyThemes, vectors: np.ndarray, n_problem: int) -> 
     return out
 
 
-#: Up to this many cells (passages x columns) the joined matrix is built dense, as it always was;
-#: above it (tens of thousands of passages) it is kept as SplitRows: dense embeddings, sparse phrases.
-DENSE_LEXICAL_CELLS = 50_000_000
+#: Up to this many cells (passages x columns: 32 MB in float32, 64 MB while TF-IDF is densified)
+#: the joined matrix is built dense, as it always was (a 100-interview study is ~5M); above it, it
+#: is kept as SplitRows: dense embeddings, sparse phrases.
+DENSE_LEXICAL_CELLS = 8_000_000
 
 
 def with_lexical(

@@ -98,12 +98,17 @@ class SplitRows:
         lexical = lexical.toarray() if hasattr(lexical, "toarray") else np.asarray(lexical)
         return np.hstack([np.asarray(dense), lexical]).astype(np.float32, copy=False)
 
-    def rowwise_dot(self, other: np.ndarray) -> np.ndarray:
-        """Dot product of each row with the same row of a dense matrix (n x d)."""
+    def rowwise_dot(self, table: np.ndarray, index: np.ndarray) -> np.ndarray:
+        """Dot product of row i with table[index[i]] (each row with its own centroid), without
+        gathering a dense n x d copy of the table's rows (1.3 GB at 65k rows and 5k columns)."""
         d0 = self.dense.shape[1]
-        other = np.asarray(other, dtype=np.float32)
-        out = np.einsum("ij,ij->i", self.dense, other[:, :d0])
-        out += np.asarray(self.sparse.multiply(other[:, d0:]).sum(axis=1), dtype=np.float32).ravel()
+        table = np.asarray(table, dtype=np.float32)
+        index = np.asarray(index)
+        out = np.einsum("ij,ij->i", self.dense, table[index, :d0])
+        s = self.sparse
+        rows = np.repeat(np.arange(len(self)), np.diff(s.indptr))
+        products = s.data * table[index[rows], d0 + s.indices]
+        out += np.bincount(rows, weights=products, minlength=len(self)).astype(np.float32)
         return out
 
     def row_norms(self) -> np.ndarray:

@@ -214,7 +214,7 @@ def _rowwise_dot(
     for s in range(0, len(sel), block):
         r = sel[s : s + block]
         if isinstance(x, SplitRows):
-            out[s : s + block] = x[r].rowwise_dot(centroids[labels[r]])
+            out[s : s + block] = x[r].rowwise_dot(centroids, labels[r])
         else:
             out[s : s + block] = np.einsum("ij,ij->i", x[r], centroids[labels[r]])
     return out
