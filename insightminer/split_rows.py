@@ -65,6 +65,8 @@ class SplitRows:
         idx = np.asarray(key)
         if idx.dtype == bool:
             idx = np.flatnonzero(idx)
+        elif idx.size == 0:  # an empty list is a float array to numpy
+            idx = idx.astype(np.int64)
         return SplitRows(self.dense[idx], self.sparse[idx])
 
     @property

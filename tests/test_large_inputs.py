@@ -107,6 +107,7 @@ def test_split_rows_products_and_rows_match_the_dense_matrix():
     np.testing.assert_allclose(x[mask] @ v, full[mask] @ v, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(x[[3, 1, 3]] @ v, full[[3, 1, 3]] @ v, rtol=1e-5, atol=1e-5)
     np.testing.assert_array_equal(x[7], full[7])
+    assert x[[]].shape == (0, full.shape[1])
     onehot = csr_matrix((np.ones(len(full), np.float32), (np.arange(len(full)) % 4, np.arange(len(full)))))
     np.testing.assert_allclose(x.__rmatmul__(onehot), onehot @ full, rtol=1e-5, atol=1e-5)
     table, index = full[:7], np.arange(len(full)) % 7
