@@ -156,3 +156,20 @@ def test_themes_on_split_rows_equal_themes_on_the_dense_matrix():
     assert [t.member_indices for t in a.themes_] == [t.member_indices for t in b.themes_]
     assert [t.representative_indices for t in a.themes_] == [t.representative_indices for t in b.themes_]
     np.testing.assert_allclose(a.centroids_, b.centroids_, atol=1e-5)
+
+
+# -- encoders: long batches run a bounded number of tokens at a time -----------------------------
+
+
+def test_bounded_model_calls_give_the_same_vectors(monkeypatch):
+    import insightminer.encoders as encoders
+    from insightminer.model_registry import resolve_embedding_model
+
+    sentence = "The export to the CRM failed again on Monday and we rebuilt the report by hand."
+    texts = [" ".join([sentence] * (1 + i % 9)) for i in range(40)]  # up to ~180 tokens
+    encoder = encoders.SentenceEncoder(resolve_embedding_model("all-MiniLM-L6-v2"), backend="auto")
+    monkeypatch.setattr(encoders, "MAX_BATCH_TOKENS", 1_000_000)
+    whole = encoder.encode(texts, batch_size=32)
+    monkeypatch.setattr(encoders, "MAX_BATCH_TOKENS", 300)  # one or two texts per model call
+    bounded = encoder.encode(texts, batch_size=32)
+    assert np.abs(whole - bounded).max() < 1e-5
