@@ -73,7 +73,9 @@ class _Segment:
         self.idx = idx
         self.statements = statements
         self.emb = emb
-        self.seg_emb = emb[idx]
+        # One segment of all customers is the whole matrix: no copy of every statement vector.
+        whole = len(idx) == len(emb) and bool(np.array_equal(idx, np.arange(len(emb))))
+        self.seg_emb = emb if whole else emb[idx]
         self.doc_ids = sorted({statements[i].doc_id for i in idx})
         self._docs = np.array([statements[i].doc_id for i in idx], dtype=object)
         self._support: dict[int, int] = {}

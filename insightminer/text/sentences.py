@@ -10,6 +10,7 @@ the middle, so no statement carries several topics only because the recogniser l
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 import sentencex
 
@@ -49,30 +50,53 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _cut_long(text: str, start: int, end: int, cap: int) -> list[tuple[int, int]]:
-    """Cut [start, end) into pieces of <= cap words at clause boundaries nearest the middle."""
-    words = [(m.start() + start, m.end() + start) for m in _WORD.finditer(text[start:end])]
+    """Cut [start, end) into pieces of <= cap words at clause boundaries nearest the middle.
+
+    The words and the clause boundaries are found once for the whole span and the halves are cut on
+    word indices, so a 1 MB run without punctuation costs linear time and memory (re-tokenising
+    each remainder made it quadratic: gigabytes and minutes for one such line).
+    """
+    words = [m.span() for m in _WORD.finditer(text, start, end)]
     if len(words) <= cap:
         return [(start, end)]
-    middle = len(words) / 2
-    best: tuple[float, int] | None = None  # (cost, index of the first word of the second piece)
-    for i in range(MIN_PIECE_WORDS, len(words) - MIN_PIECE_WORDS + 1):
-        prev = text[words[i - 1][0] : words[i - 1][1]]
-        word = text[words[i][0] : words[i][1]].lower().strip(",.;:")
-        if _PUNCT_BREAK.search(prev):
-            cost = abs(i - middle)
-        elif word in _CONJUNCTIONS:
-            cost = abs(i - middle) + 2.0  # prefer punctuation a little
-        else:
+    # Clause boundaries, as the index of the first word of the second piece and its extra cost.
+    bounds: list[int] = []
+    extra: list[float] = []
+    for i in range(1, len(words)):
+        if _PUNCT_BREAK.search(text[words[i - 1][0] : words[i - 1][1]]):
+            bounds.append(i)
+            extra.append(0.0)
+        elif text[words[i][0] : words[i][1]].lower().strip(",.;:") in _CONJUNCTIONS:
+            bounds.append(i)
+            extra.append(2.0)  # prefer punctuation a little
+    out: list[tuple[int, int]] = []
+    # Pieces still to cut, as (first word, one past the last word, start, end); the left piece is
+    # taken first so the spans come out in text order.
+    todo = [(0, len(words), start, end)]
+    while todo:
+        lo, hi, a, b = todo.pop()
+        n = hi - lo
+        if n <= cap:
+            out.append((a, b))
             continue
-        if best is None or cost < best[0]:
-            best = (cost, i)
-    if best is None:  # no clause boundary at all: cut at the cap
-        i = cap
-    else:
+        middle = n / 2
+        best: tuple[float, int] | None = None  # (cost, index of the first word of the second piece)
+        for k in range(bisect_left(bounds, lo + MIN_PIECE_WORDS), bisect_right(bounds, hi - MIN_PIECE_WORDS)):
+            cost = abs(bounds[k] - lo - middle) + extra[k]
+            if best is None or cost < best[0]:
+                best = (cost, bounds[k])
+        if best is None:  # no clause boundary at all: cut at the cap (every remainder has none either)
+            while hi - lo > cap:
+                cut = words[lo + cap][0]
+                out.append(_strip(text, a, cut))
+                lo, a = lo + cap, cut
+            out.append((a, b))
+            continue
         i = best[1]
-    cut = words[i][0]
-    left = _strip(text, start, cut)
-    return _cut_long(text, *left, cap) + _cut_long(text, cut, end, cap)
+        cut = words[i][0]
+        todo.append((i, hi, cut, b))
+        todo.append((lo, i, *_strip(text, a, cut)))
+    return out
 
 
 def sentence_spans(text: str, max_words: int = MAX_SENTENCE_WORDS) -> list[tuple[int, int]]:

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from insightminer.themes.labels import ctfidf_keywords, make_label, mmr_representatives
+from insightminer.themes.split_rows import SplitRows
 
 
 @dataclass
@@ -50,6 +51,13 @@ class Theme:
 
 def normalize_rows(embeddings: np.ndarray, block: int = 65536) -> np.ndarray:
     """Unit-normalise rows as float32; returns the input itself when it already is (no 1M-row copy)."""
+    if isinstance(embeddings, SplitRows):  # the interview themes' [embedding | key phrases] rows
+        if not embeddings.all_finite():
+            raise ValueError("embeddings contain NaN or infinite values")
+        norms = embeddings.row_norms()
+        if np.all(np.abs(norms - 1.0) < 1e-3):
+            return embeddings
+        return embeddings.scaled_rows(1.0 / np.maximum(norms, 1e-12))
     x = np.asarray(embeddings)
     if x.ndim != 2:
         raise ValueError(f"embeddings must be a 2-D array (rows x dimensions), got shape {x.shape}")
@@ -81,6 +89,10 @@ def knn_cosine(x: np.ndarray, k: int, block: int = 1024) -> tuple[np.ndarray, np
     """
     n = len(x)
     k = max(1, min(k, n - 1))
+    if isinstance(x, SplitRows):
+        # Big studies only (see with_lexical): smaller blocks keep the block's scores and their
+        # argpartition (8 bytes a cell) near 100 MB at any n.
+        block = int(min(block, max(64, 4_000_000 // max(n, 1))))
     idx = np.empty((n, k), dtype=np.int64)
     sim = np.empty((n, k), dtype=np.float32)
     for s in range(0, n, block):
@@ -127,7 +139,8 @@ def centroids_of(x: np.ndarray, labels: np.ndarray, n_clusters: int, block: int 
             onehot = csr_matrix(
                 (np.ones(len(keep), dtype=np.float32), (lab[keep], keep)), shape=(n_clusters, len(lab))
             )
-            sums += onehot @ x[s : s + block]
+            part = x[s : s + block]
+            sums += part.__rmatmul__(onehot) if isinstance(part, SplitRows) else onehot @ part
     norms = np.linalg.norm(sums, axis=1, keepdims=True)
     return (sums / np.maximum(norms, 1e-12)).astype(np.float32)
 
@@ -198,7 +211,10 @@ def _rowwise_dot(
     out = np.empty(len(sel), dtype=np.float32)
     for s in range(0, len(sel), block):
         r = sel[s : s + block]
-        out[s : s + block] = np.einsum("ij,ij->i", x[r], centroids[labels[r]])
+        if isinstance(x, SplitRows):
+            out[s : s + block] = x[r].rowwise_dot(centroids, labels[r])
+        else:
+            out[s : s + block] = np.einsum("ij,ij->i", x[r], centroids[labels[r]])
     return out
 
 

@@ -61,6 +61,22 @@ def gap_cohesion(vectors: np.ndarray, block: int) -> np.ndarray:
     return out
 
 
+def _doc_cohesion(embeddings: np.ndarray, rows: list[int], block: int, window: int = 8192) -> np.ndarray:
+    """gap_cohesion of one document's rows, normalised in float64 a window of gaps at a time.
+
+    The same values as gap_cohesion(_unit(float64 rows)) (each gap reads the same few unit rows), but
+    a 100k-statement transcript never holds a float64 copy of all its vectors (0.3 GB, twice over).
+    """
+    n = len(rows)
+    out = np.zeros(max(n - 1, 0), dtype=np.float64)
+    for g0 in range(0, n - 1, window):
+        g1 = min(g0 + window, n - 1)
+        lo, hi = max(0, g0 + 1 - block), min(n, g1 + block)
+        local = _unit(np.asarray(embeddings[rows[lo:hi]], dtype=np.float64))
+        out[g0:g1] = gap_cohesion(local, block)[g0 - lo : g1 - lo]
+    return out
+
+
 def depth_scores(cohesion: np.ndarray) -> np.ndarray:
     """TextTiling depth of each gap: how far it lies below the nearest peak on either side (found by
     climbing while cohesion rises, as Hearst does, so a far-away high point does not count)."""
@@ -116,14 +132,13 @@ def find_passages(
     join whichever passage they fall in.
     """
     options = options or PassageOptions()
-    x = _unit(np.asarray(embeddings, dtype=np.float64))
     by_doc: dict[str, list[int]] = defaultdict(list)
     for i, s in enumerate(statements):
         by_doc[s.doc_id].append(i)
     passages: list[Passage] = []
     for doc_id in sorted(by_doc):
         rows = sorted(by_doc[doc_id], key=lambda i: (statements[i].turn_index, statements[i].statement_id))
-        cohesion = gap_cohesion(x[rows], options.block)
+        cohesion = _doc_cohesion(embeddings, rows, options.block)
         for g in range(len(rows) - 1):
             a, b = statements[rows[g]], statements[rows[g + 1]]
             if b.turn_index - a.turn_index > 1 or a.speaker != b.speaker:

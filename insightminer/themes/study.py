@@ -31,6 +31,7 @@ from insightminer.schema import Statement
 from insightminer.themes.clustering import Theme, ThemeModel
 from insightminer.themes.labels import ctfidf_keywords, finding_label
 from insightminer.themes.passages import Passage, PassageOptions, find_passages, passage_vectors
+from insightminer.themes.split_rows import SplitRows
 
 #: Finding types, in the order ties are broken, and the statement kinds that are evidence for each.
 FINDING_TYPES: dict[str, frozenset[str]] = {
@@ -187,7 +188,6 @@ def build_interview_themes(
     vectors = _unit(encode(texts)) if encode is not None else passage_vectors(clustered, embeddings)
     if lexical_weight > 0:
         vectors = with_lexical(vectors, texts, lexical_weight)
-    unit = _unit(embeddings)
     texts_all = [s.text for s in statements]
 
     all_themes: list[Theme] = []
@@ -241,8 +241,12 @@ def build_interview_themes(
         theme = all_themes[theme_id]
         evidence_docs = {statements[r].doc_id for r in evidence}
         centroid = study.centroids_[theme_id]
-        evidence_centroid = unit[evidence].mean(0) if evidence else centroid
-        central = sorted(evidence, key=lambda r: (-round(float(unit[r] @ evidence_centroid), 6), r))
+        # Unit vectors of this theme's evidence only (row by row the same as normalising all
+        # statements, without a second copy of every statement vector on a 100k-statement study).
+        unit = _unit(embeddings[evidence]) if evidence else np.zeros((0, embeddings.shape[1]), np.float32)
+        at = {r: j for j, r in enumerate(evidence)}
+        evidence_centroid = unit.mean(0) if evidence else centroid
+        central = sorted(evidence, key=lambda r: (-round(float(unit[at[r]] @ evidence_centroid), 6), r))
         # A pain is named from what customers said went wrong, not from their wishes about it.
         label_rows = [r for r in central if statements[r].kind == ttype] or central
         # One representative statement per representative passage: its most central evidence.
@@ -250,7 +254,7 @@ def build_interview_themes(
         for i in theme.representative_indices:
             rows_i = [r for r in clustered[i].rows if statements[r].kind in counted]
             if rows_i:
-                best = max(rows_i, key=lambda r: (round(float(unit[r] @ evidence_centroid), 6), -r))
+                best = max(rows_i, key=lambda r: (round(float(unit[at[r]] @ evidence_centroid), 6), -r))
                 representative_ids.append(statements[best].statement_id)
         infos.append(
             ThemeInfo(
@@ -295,8 +299,20 @@ def _mentioned_docs(study: StudyThemes, vectors: np.ndarray, n_problem: int) -> 
     return out
 
 
-def with_lexical(vectors: np.ndarray, texts: Sequence[str], weight: float) -> np.ndarray:
-    """Append the texts' TF-IDF key-phrase vectors so cosine = (1-w)·semantic + w·lexical."""
+#: Up to this many cells (passages x columns: 32 MB in float32, 64 MB while TF-IDF is densified)
+#: the joined matrix is built dense, as it always was (a 100-interview study is ~5M); above it, it
+#: is kept as SplitRows: dense embeddings, sparse phrases.
+DENSE_LEXICAL_CELLS = 8_000_000
+
+
+def with_lexical(
+    vectors: np.ndarray, texts: Sequence[str], weight: float, dense_cells: int | None = None
+) -> np.ndarray | SplitRows:
+    """Append the texts' TF-IDF key-phrase vectors so cosine = (1-w)·semantic + w·lexical.
+
+    Dense up to `dense_cells` cells; beyond, a SplitRows of the same values (a dense passages x
+    vocabulary matrix would grow faster than the study: 2.3 GB at 36k passages, 8k phrases).
+    """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from insightminer.themes.labels import key_phrases
@@ -305,9 +321,26 @@ def with_lexical(vectors: np.ndarray, texts: Sequence[str], weight: float) -> np
         tfidf = TfidfVectorizer(analyzer=key_phrases, sublinear_tf=True, min_df=2).fit_transform(texts)
     except ValueError:  # no phrase occurs twice
         return vectors
+    limit = DENSE_LEXICAL_CELLS if dense_cells is None else dense_cells
+    if tfidf.shape[0] * (vectors.shape[1] + tfidf.shape[1]) > limit:
+        return _split_lexical(vectors, tfidf, weight)
     lexical = tfidf.toarray().astype(np.float32)
     lexical /= np.maximum(np.linalg.norm(lexical, axis=1, keepdims=True), 1e-12)
     return np.hstack([np.sqrt(1 - weight) * _unit(vectors), np.sqrt(weight) * lexical]).astype(np.float32)
+
+
+def _split_lexical(vectors: np.ndarray, tfidf: Any, weight: float) -> SplitRows:
+    """with_lexical's values as SplitRows: unit TF-IDF rows (norms summed over the non-zeros only,
+    so they may differ from the dense path's in the last bit), scaled as the dense path scales."""
+    lexical = tfidf.astype(np.float32).tocsr()
+    per_row = np.diff(lexical.indptr)
+    rows = np.repeat(np.arange(lexical.shape[0]), per_row)
+    squares = np.bincount(rows, weights=lexical.data.astype(np.float64) ** 2, minlength=lexical.shape[0])
+    norms = np.sqrt(squares).astype(np.float32)
+    lexical.data /= np.repeat(np.maximum(norms, 1e-12), per_row)
+    lexical.data = (np.sqrt(weight) * lexical.data).astype(np.float32)
+    dense = (np.sqrt(1 - weight) * _unit(vectors)).astype(np.float32)
+    return SplitRows(dense, lexical)
 
 
 def clone(model: ThemeModel, **overrides: Any) -> ThemeModel:
