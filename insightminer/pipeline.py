@@ -208,14 +208,16 @@ class Pipeline:
         from insightminer.classify.stage import annotate, statement_classifiers
 
         run = self.config.execution
-        classifiers = statement_classifiers(
+        builders = statement_classifiers(
             self.config.classify, backend=run.embedding_backend, device=resolve_device(run.device)
         )
         roles = {"detect": "statement_kind", "emotions": "emotions", "motivators": "motivators"}
-        for classifier in classifiers:
-            with self._stage(classifier.name):
+        for name, build in builders:
+            with self._stage(name):
+                classifier = build()  # loaded in its own stage, released before the next one loads
                 annotate(statements, classifier, self._vectors_for(embeddings))
-                self.models_used[roles[classifier.name]] = classifier.model_id
+                self.models_used[roles[name]] = classifier.model_id
+                del classifier
 
     def themes(self, statements: list[Statement], embeddings: np.ndarray):
         """Cluster customers' accounts (passages) across interviews; set Statement.theme_id on evidence."""

@@ -44,27 +44,28 @@ def _set_motivators(statement: Statement, scores: dict[str, float]) -> None:
 
 def statement_classifiers(
     options: ClassifyOptions, *, backend: str, device: str
-) -> list[StatementClassifier]:
-    """The classifiers `options` ask for, in the order they run (kind first: later stages read it).
-    `backend` / `device` run the fine-tuned encoders (execution settings)."""
-    from insightminer.classify.detect import StatementKindDetector
+) -> list[tuple[str, Callable[[], StatementClassifier]]]:
+    """(name, build) of each classifier `options` ask for, in the order they run (kind first: later
+    stages read it). `backend` / `device` run the fine-tuned encoders (execution settings).
 
-    out = [
-        StatementClassifier(
-            "detect",
-            options.statement_model,
-            StatementKindDetector(options.statement_model, backend=backend, device=device),
-            _set_kind,
-        )
-    ]
-    if options.emotions:
+    Builders, not classifiers: each is loaded when its turn comes and dropped after, so a run never
+    holds two fine-tuned encoders in memory at once."""
+
+    def kind() -> StatementClassifier:
+        from insightminer.classify.detect import StatementKindDetector
+
+        detector = StatementKindDetector(options.statement_model, backend=backend, device=device)
+        return StatementClassifier("detect", options.statement_model, detector, _set_kind)
+
+    def emotions() -> StatementClassifier:
         from insightminer.classify.emotions import EmotionClassifier
 
         classifier = EmotionClassifier(
             options.emotion_model, min_confidence=options.min_confidence, backend=backend, device=device
         )
-        out.append(StatementClassifier("emotions", options.emotion_model, classifier, _set_emotions))
-    if options.motivators:
+        return StatementClassifier("emotions", options.emotion_model, classifier, _set_emotions)
+
+    def motivators() -> StatementClassifier:
         from insightminer.classify.motivators import MotivatorClassifier
 
         classifier = MotivatorClassifier(
@@ -74,7 +75,13 @@ def statement_classifiers(
             nli_model=options.nli_model,
         )
         model_id = f"{options.motivator_backend}:{options.motivator_model}"
-        out.append(StatementClassifier("motivators", model_id, classifier, _set_motivators))
+        return StatementClassifier("motivators", model_id, classifier, _set_motivators)
+
+    out: list[tuple[str, Callable[[], StatementClassifier]]] = [("detect", kind)]
+    if options.emotions:
+        out.append(("emotions", emotions))
+    if options.motivators:
+        out.append(("motivators", motivators))
     return out
 
 
