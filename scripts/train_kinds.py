@@ -4,9 +4,10 @@ Same recipe and code as `scripts/train_emotions.py --finetune` (its FinetuneMode
 pooling, linear layer; loaded at run time by the one `_FinetunedEncoder` that also serves
 emotions-finetuned), with a softmax over the five kinds and cross-entropy loss.
 
-Data: the training files in data/labels/ (statement_kinds.csv + statement_kinds_more.csv). The
-held-back file (statement_kinds_heldback.csv) is never read here except by --export, after every choice
-is made, to put its figures on the model card.
+Data: the training files in data/labels/ (statement_kinds.csv + statement_kinds_more.csv +
+statement_kinds_hardneg.csv). The held-back files (statement_kinds_heldback.csv and
+statement_kinds_hardneg_heldback.csv) are never read here except by --export, after every choice is
+made, to put their figures on the model card.
 
     # train on 90% of the training rows; the other 10% picks the epoch kept and the "?" cue
     python scripts/train_kinds.py --dev --epochs 5 --layers 4 --out CKPT      (~10 min, 2-core CPU)
@@ -39,8 +40,16 @@ from insightminer.classify.detect import apply_question_cue  # noqa: E402
 from insightminer.schema import STATEMENT_KINDS  # noqa: E402
 
 LABELS = REPO / "data" / "labels"
-TRAIN_FILES = (LABELS / "statement_kinds.csv", LABELS / "statement_kinds_more.csv")
+TRAIN_FILES = (
+    LABELS / "statement_kinds.csv",
+    LABELS / "statement_kinds_more.csv",
+    # Hard negatives (neutral process facts, denials, polite answers, feature mentions, mishaps) and
+    # subtly phrased pains: the old model called neutral statements pains (issue 10, item 2).
+    LABELS / "statement_kinds_hardneg.csv",
+)
 HELDBACK = LABELS / "statement_kinds_heldback.csv"
+#: Held back from the hard-negative batch (written separately, its own file): never trained on.
+HARDNEG_HELDBACK = LABELS / "statement_kinds_hardneg_heldback.csv"
 OUT = REPO / "models" / "statement-kind-finetuned"
 CUE_KEEP = (0.5, 0.7, 0.9)
 #: Kinds the goals are about (a researcher acts on these); "question"/"other" are context.
@@ -66,6 +75,45 @@ def load_training() -> tuple[list[str], list[str]]:
 def load_genres(path: Path) -> list[str]:
     with path.open(encoding="utf-8", newline="") as f:
         return [row.get("genre", "") or "" for row in csv.DictReader(f)]
+
+
+def load_cases(path: Path) -> list[str]:
+    """The `case` column of the hard-negative files (what kind of hard case a row is)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        return [row.get("case", "") or "" for row in csv.DictReader(f)]
+
+
+def hardneg_figures(y_true: list[str], y_pred: list[str], cases: list[str]) -> dict:
+    """Hard-negative figures: does the model keep neutral talk and denials out of `pain_point`?
+
+    Pain precision / recall / F1 over the file, and per case the share of rows called `pain_point`
+    (for `subtle_pain` rows that is their recall; for every other case it should be near 0).
+    """
+    tp = sum(t == p == "pain_point" for t, p in zip(y_true, y_pred, strict=True))
+    called = sum(p == "pain_point" for p in y_pred)
+    pains = sum(t == "pain_point" for t in y_true)
+    precision, recall = tp / max(1, called), tp / max(1, pains)
+    per_case = {}
+    for case in sorted(set(cases)):
+        idx = [i for i, c in enumerate(cases) if c == case]
+        per_case[case] = {
+            "n": len(idx),
+            "called_pain": round(sum(y_pred[i] == "pain_point" for i in idx) / len(idx), 4),
+            "accuracy": round(sum(y_pred[i] == y_true[i] for i in idx) / len(idx), 4),
+        }
+    non_pain = [i for i, t in enumerate(y_true) if t != "pain_point"]
+    return {
+        "n": len(y_true),
+        "pain_precision": round(precision, 4),
+        "pain_recall": round(recall, 4),
+        "pain_f1": round(2 * precision * recall / max(1e-9, precision + recall), 4),
+        "non_pains_called_pain": round(
+            sum(y_pred[i] == "pain_point" for i in non_pain) / max(1, len(non_pain)), 4
+        ),
+        "denials_called_pain": per_case.get("denial", {}).get("called_pain"),
+        "accuracy": round(sum(t == p for t, p in zip(y_true, y_pred, strict=True)) / max(1, len(y_true)), 4),
+        "by_case": per_case,
+    }
 
 
 def goal_figures(y_true: list[str], y_pred: list[str]) -> dict:
@@ -285,17 +333,28 @@ def export(args: argparse.Namespace) -> None:
         for g in sorted(set(genres))
     }
     metadata["heldback"] = {k: v for k, v in held.items() if k != "by_genre"}
+    hn_texts, hn_y = load_labels(HARDNEG_HELDBACK)
+    hard = hardneg_figures(
+        hn_y, [k for k, _ in detector.predict(None, hn_texts)], load_cases(HARDNEG_HELDBACK)
+    )
+    metadata["hardneg_heldback"] = {k: v for k, v in hard.items() if k != "by_case"}
     config["metadata"] = metadata
     atomic_write_text(out / "head.json", dumps_json(config))
-    atomic_write_text(out / "README.md", model_card(metadata, held))
+    atomic_write_text(out / "README.md", model_card(metadata, held, hard))
     for f in out.iterdir():
         f.chmod(0o644)  # save_pretrained writes 0600; shipped files are world-readable
     print(json.dumps(held, indent=2))
+    print(json.dumps(hard, indent=2))
     print(f"exported {out}")
 
 
-def model_card(m: dict, held: dict) -> str:
+def model_card(m: dict, held: dict, hard: dict) -> str:
     per = held["per_class_f1"]
+    prf = f"{hard['pain_precision']:.3f} / {hard['pain_recall']:.3f} / {hard['pain_f1']:.3f}"
+    case_rows = "\n".join(
+        f"| {c} | {v['n']} | {v['called_pain']:.3f} | {v['accuracy']:.3f} |"
+        for c, v in hard["by_case"].items()
+    )
     genre_rows = "\n".join(
         f"| {g} | {v['n']} | {v['macro_f1_pain_need_praise']:.3f} | {v['pain_recall']:.3f} | "
         f"{v['pain_as_praise']:.3f} |"
@@ -331,7 +390,8 @@ Classifies one customer statement (interview, sales call, support ticket, survey
 ## Data
 Training: {", ".join(f"`{p}`" for p in m["training_data"])}: {m["n_train"]} statements written for the
 project (labelling guide: `data/labels/README.md`). Held back: `data/labels/statement_kinds_heldback.csv`
-({held["n"]} statements, written in a separate batch, never trained on or used for a choice).
+({held["n"]} statements) and `data/labels/statement_kinds_hardneg_heldback.csv` ({hard["n"]} hard negatives
+and subtle pains), each written in a separate batch, never trained on or used for a choice.
 
 ## Training
 Epoch {m["epochs"]} of {planned} kept ({m["steps"]} steps), batch {m["batch_size"]}, AdamW lr
@@ -358,6 +418,22 @@ By genre:
 | genre | rows | macro-F1 (pain/need/praise) | pain recall | pains called praise |
 |---|---|---|---|---|
 {genre_rows}
+
+## Hard-negative held-back figures ({hard["n"]} statements)
+
+Neutral process facts, denials ("no issues with X"), polite answers, neutral feature mentions and
+mishaps nobody caused (none is a pain), plus pains phrased subtly (understatement, stories, numbers,
+"great but ...", pain questions).
+
+| measure | value |
+|---|---|
+| pain_point precision / recall / F1 | {prf} |
+| non-pains called pain_point | {hard["non_pains_called_pain"]:.3f} |
+| denials called pain_point | {hard["denials_called_pain"]:.3f} |
+
+| case | rows | called pain_point | accuracy |
+|---|---|---|---|
+{case_rows}
 
 Comparison with the embedding head, a TF-IDF peer, and complaint detection on real tweets:
 `docs/benchmarks/detect.md` (`python scripts/bench_detect.py`).
