@@ -165,7 +165,7 @@ def test_padding_per_batch_gives_the_tokenizers_own_batch(sentences):
 def test_batches_follow_token_counts_and_pad_less_than_by_characters(sentences):
     """Rows are batched by token count (longest first, ties by position): less padding than batching
     by characters, sentence-transformers' rule."""
-    from insightminer.encoders import length_sorted_batches
+    from insightminer.text.encoders import length_sorted_batches
 
     encoder = TokenEncoder(resolve_embedding_model("all-MiniLM-L6-v2"), backend="torch", max_length=256)
     counts = [len(e.ids) for e in encoder.tokenize.encode(sentences)]
@@ -184,7 +184,7 @@ def test_results_are_bitwise_repeatable_whatever_runs_the_batches(backend, sente
     """OpenVINO runs several batches at once (one stream each): a run's vectors are the same bits
     every time, and the same as one batch at a time on the synchronous path."""
     _require(backend)
-    from insightminer.encoders import mean_pool
+    from insightminer.text.encoders import mean_pool
 
     encoder = SentenceEncoder(resolve_embedding_model("all-MiniLM-L6-v2"), backend=backend)
     first = encoder.encode(sentences, batch_size=8)
