@@ -203,6 +203,20 @@ class StatementKindDetector:
             scores = [float(probs[i, j]) for i, j in enumerate(chosen)]
         return [(labels[j], round(s, 6)) for j, s in zip(chosen, scores, strict=True)]
 
+    def batch_order(self, texts: Sequence[str], embedder: Any = None) -> list[int]:
+        """The row order the model's encoder batches ``texts`` in (most tokens first).
+
+        Chunks of a multiple of the batch size cut from it run the same batches as one call. A head's
+        batches are the embedder's (an ``Embedder`` or ``SentenceEncoder``); characters otherwise.
+        """
+        self._ensure_loaded()
+        if self.encoder_ is not None:
+            return self.encoder_.length_order(texts)
+        model = getattr(embedder, "model", embedder)
+        if hasattr(model, "length_order"):
+            return model.length_order(texts)
+        return sorted(range(len(texts)), key=lambda i: (-len(texts[i]), i))
+
     def annotate(self, statements: list[Statement], embeddings: np.ndarray) -> list[Statement]:
         """Set ``kind`` and ``kind_score`` on each statement (in place) and return the same list."""
         for statement, (kind, score) in zip(
@@ -240,9 +254,9 @@ def annotate_csv_kinds(
         from rich.console import Console
         from rich.progress import Progress
 
-        # Chunks cut from the length-sorted order (as the encoder batches it), so a chunk's batches are
-        # the batches one call over all texts would run: the scores do not depend on the chunking.
-        order = sorted(range(len(texts)), key=lambda i: (-len(texts[i]), i))
+        # Chunks cut from the order the encoder batches in, so a chunk's batches are the batches one
+        # call over all texts would run: the scores do not depend on the chunking.
+        order = detector.batch_order(texts, embedder)
         records: list[dict[str, Any]] = [{} for _ in texts]
         show = progress and len(texts) > chunk_size
         with Progress(console=Console(stderr=True), transient=True, disable=not show) as bar:

@@ -186,26 +186,21 @@ class _FinetunedEncoder:
         return self.encoder.backend_
 
     def predict_proba(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
-        from insightminer.text.encoders import length_sorted_batches, mean_pool
+        from insightminer.text.encoders import mean_pool
 
-        texts = list(texts)
-        out = np.zeros((len(texts), len(self.bias)), dtype=np.float32)
-        # Batches of similar length waste little on padding (as sentence-transformers does).
-        batches = length_sorted_batches(texts, self.batch_size)
-        if show_progress:
-            from tqdm.auto import tqdm
-
-            batches = tqdm(batches, desc="Emotions", unit="batch")
-        for rows in batches:
-            batch = self.encoder.tokenize([texts[i] for i in rows])
-            pooled = mean_pool(self.encoder(batch), batch["attention_mask"])
-            logits = pooled @ self.weight.T + self.bias
+        def head(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+            logits = mean_pool(hidden, mask) @ self.weight.T + self.bias
             if self.activation == "softmax":
                 z = np.exp(logits - logits.max(1, keepdims=True))
-                out[rows] = z / z.sum(1, keepdims=True)
-            else:
-                out[rows] = 1.0 / (1.0 + np.exp(-logits))
-        return out
+                return z / z.sum(1, keepdims=True)
+            return 1.0 / (1.0 + np.exp(-logits))
+
+        # Batches of similar token count waste little on padding (insightminer.text.encoders).
+        return self.encoder.map(texts, self.batch_size, head, len(self.bias), show_progress, desc="Emotions")
+
+    def length_order(self, texts: Sequence[str]) -> list[int]:
+        """The order rows are batched in: chunks cut from it give the same batches as one call."""
+        return self.encoder.length_order(texts)
 
 
 class _TfidfLinear:

@@ -149,3 +149,52 @@ def test_backend_is_an_execution_detail_not_part_of_the_findings_config():
     config = Config()
     assert config.execution.embedding_backend == "auto"
     assert "execution" not in config.findings_relevant()
+
+
+def test_padding_per_batch_gives_the_tokenizers_own_batch(sentences):
+    """Tokenize once + pad per batch (how long inputs are batched) = tokenizing that batch padded."""
+    encoder = TokenEncoder(resolve_head("emotions-finetuned"), backend="torch", max_length=64)
+    batch = sentences[:17] + ["", "x " * 200]  # an empty text and one cut at max_length
+    padded = encoder.tokenize.pad(encoder.tokenize.encode(batch))
+    expected = encoder.tokenize(batch)
+    assert padded.keys() == expected.keys()
+    for name in expected:
+        np.testing.assert_array_equal(padded[name], expected[name], err_msg=name)
+
+
+def test_batches_follow_token_counts_and_pad_less_than_by_characters(sentences):
+    """Rows are batched by token count (longest first, ties by position): less padding than batching
+    by characters, sentence-transformers' rule."""
+    from insightminer.text.encoders import length_sorted_batches
+
+    encoder = TokenEncoder(resolve_embedding_model("all-MiniLM-L6-v2"), backend="torch", max_length=256)
+    counts = [len(e.ids) for e in encoder.tokenize.encode(sentences)]
+    order = encoder.length_order(sentences)
+    assert [(-counts[i], i) for i in order] == sorted((-c, i) for i, c in enumerate(counts))
+
+    def padded(batches: list[list[int]]) -> int:
+        return sum(max(counts[i] for i in rows) * len(rows) for rows in batches)
+
+    by_tokens = padded([order[s : s + 16] for s in range(0, len(order), 16)])
+    assert by_tokens < padded(length_sorted_batches(sentences, 16))
+
+
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
+def test_results_are_bitwise_repeatable_whatever_runs_the_batches(backend, sentences):
+    """OpenVINO runs several batches at once (one stream each): a run's vectors are the same bits
+    every time, and the same as one batch at a time on the synchronous path."""
+    _require(backend)
+    from insightminer.text.encoders import mean_pool
+
+    encoder = SentenceEncoder(resolve_embedding_model("all-MiniLM-L6-v2"), backend=backend)
+    first = encoder.encode(sentences, batch_size=8)
+    assert np.array_equal(first, encoder.encode(sentences, batch_size=8))
+    tokens = encoder._tokens
+    assert tokens is not None
+    order = tokens.length_order(sentences)
+    for start in range(0, len(order), 8):
+        rows = order[start : start + 8]
+        batch = tokens.tokenize([sentences[i] for i in rows])
+        pooled = mean_pool(tokens(batch), batch["attention_mask"])
+        pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        assert np.array_equal(pooled, first[rows]), start
