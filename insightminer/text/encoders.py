@@ -384,6 +384,23 @@ def _torch_runner(folder: Path, device: str) -> _Runner:
     return _Runner(run_torch)
 
 
+def token_batches(
+    encodings: Sequence[Any], batch_size: int, max_tokens: int = MAX_BATCH_TOKENS
+) -> list[list[int]]:
+    """Row indices per batch, most tokens first: at most `batch_size` rows, and at most `max_tokens`
+    padded tokens (rows x the batch's longest), so long texts (passages) go in smaller batches and the
+    runtime never holds more than a bounded batch of activations per stream."""
+    order = token_length_order(encodings)
+    chunks: list[list[int]] = []
+    start = 0
+    while start < len(order):
+        longest = max(1, len(encodings[order[start]].ids))  # sorted: the first row is the longest
+        size = max(1, min(batch_size, max_tokens // longest))
+        chunks.append(order[start : start + size])
+        start += size
+    return chunks
+
+
 class TokenEncoder:
     """Token embeddings (last hidden state) of a Hugging Face encoder folder, on one backend.
 
@@ -456,8 +473,7 @@ class TokenEncoder:
         if not texts:
             return out
         encodings = self.tokenize.encode(texts)
-        order = token_length_order(encodings)
-        chunks = [order[s : s + batch_size] for s in range(0, len(order), batch_size)]
+        chunks = token_batches(encodings, batch_size)
         bar = None
         if show_progress:
             from tqdm.auto import tqdm

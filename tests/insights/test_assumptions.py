@@ -204,7 +204,12 @@ def _assert_against_truth(findings: dict, truth: dict[str, dict], low: float, hi
         elif t["verdict"] == "half_true":
             # A related pain at a lower count: confirmed at about that count, or contradicted with quotes.
             if a["verdict"] == "supported":
-                assert a["documents"] <= 1.2 * t["documents"], label
+                # The count is its finding's. When that finding claims more interviews than quotes back
+                # (clinic F since the kinds retraining: 7 for 5), the check must say so and its own
+                # quote-backed count must hold; the over-claim itself is the theme step's (issue 10).
+                assert a["supporting_documents"] <= 1.2 * t["documents"], label
+                if a["documents"] > 1.2 * t["documents"]:
+                    assert any("quotes that voice this assumption come from" in n for n in a["notes"]), label
             else:
                 assert a["verdict"] == "contradicted" and a["contradicting_quotes"], label
         else:  # false / not voiced: never confirmed, no supporting quotes
