@@ -27,6 +27,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,14 @@ def _exports_root() -> Path:
     return default_cache_dir() / "encoders"
 
 
+@dataclass(frozen=True)
+class TokenIds:
+    """One text's unpadded token ids and token type ids (what batching and padding need of it)."""
+
+    ids: np.ndarray
+    type_ids: np.ndarray
+
+
 class _Tokenizer:
     """The model's fast tokenizer (tokenizer.json, via the `tokenizers` library): no transformers import.
 
@@ -157,9 +166,18 @@ class _Tokenizer:
             "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
         }
 
-    def encode(self, texts: Sequence[str]) -> list[Any]:
-        """Each text's (truncated, unpadded) encoding; ``len(e.ids)`` is its token count."""
-        return self.unpadded.encode_batch(self._texts(texts))
+    def encode(self, texts: Sequence[str], chunk: int = 4096) -> list[TokenIds]:
+        """Each text's (truncated, unpadded) token ids; ``len(e.ids)`` is its token count.
+
+        Compact arrays, not the tokenizer's Encoding objects (which also keep every token string,
+        offset and mask: on a 100k-statement transcript they were held for a whole stage), made a
+        chunk of texts at a time."""
+        out: list[TokenIds] = []
+        texts = self._texts(texts)
+        for start in range(0, len(texts), chunk):
+            for e in self.unpadded.encode_batch(texts[start : start + chunk]):
+                out.append(TokenIds(np.asarray(e.ids, dtype=np.int32), np.asarray(e.type_ids, dtype=np.int8)))
+        return out
 
     def pad(self, encodings: Sequence[Any]) -> dict[str, np.ndarray]:
         """A batch of unpadded encodings padded on the right to the longest, as ``__call__`` pads."""
