@@ -22,12 +22,12 @@ from insightminer.storage import atomic_write_json, atomic_write_text
 @dataclass
 class Analysis:
     """Everything after segmentation: findings (theme map positions included), the annotated
-    statements, personas and trends, and the models that produced them."""
+    statements, personas, and the models that produced them (trends follow from the findings after
+    any edits, so they are not part of it)."""
 
     findings: dict[str, Any]
     statements: list[Statement]
     personas: dict[str, Any] | None = None
-    trends: dict[str, Any] | None = None
     models_used: dict[str, Any] = field(default_factory=dict)
 
 
@@ -99,9 +99,7 @@ class AnalysisCache:
             findings = data["findings"]
             if not isinstance(findings, dict) or not isinstance(findings.get("findings"), list):
                 raise ValueError("findings of the wrong shape")
-            return Analysis(
-                findings, statements, data["personas"], data["trends"], dict(data.get("models_used") or {})
-            )
+            return Analysis(findings, statements, data["personas"], dict(data.get("models_used") or {}))
         except Exception:  # noqa: BLE001 - a damaged cache entry of any shape is recomputed, never trusted
             return None
 
@@ -115,7 +113,6 @@ class AnalysisCache:
             {
                 "findings": analysis.findings,
                 "personas": analysis.personas,
-                "trends": analysis.trends,
                 "models_used": analysis.models_used,
             },
         )

@@ -343,7 +343,7 @@ class Pipeline:
         if self.config.rank.assumptions:
             self.check_assumptions(statements, embeddings, findings)
         personas = self.personas(statements, embeddings, findings) if self.config.personas.enabled else None
-        return Analysis(findings, statements, personas, None, dict(self.models_used))
+        return Analysis(findings, statements, personas, dict(self.models_used))
 
     def _model_names(self) -> dict[str, str]:
         """role -> model name of every trained model that decides this run's findings."""
@@ -380,6 +380,7 @@ class Pipeline:
                         },
                         options=self.config.report,
                         segment_field=self.config.rank.segment_field,
+                        trends=result.trends,
                     )
                 result.out_dir = Path(out_dir)
                 result.timings = dict(self.timings)

@@ -12,6 +12,7 @@ from rich.markup import escape
 
 from insightminer.config import (
     Config,
+    IngestOptions,
     TranscribeOptions,
 )
 
@@ -125,6 +126,25 @@ def read_lines(path: Path | None) -> list[str]:
         fail(f"{path} not found")
     lines = [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines()]
     return [line for line in lines if line and not line.startswith("#")]
+
+
+def ingest_options(
+    metadata: Path | None,
+    max_file_mb: float,
+    unlabelled_speaker: str | None,
+    fields: str | None,
+    records: str | None,
+) -> IngestOptions:
+    """The ingest section from the options `run` and `ingest` share."""
+    from insightminer.ingest.readers.common import parse_field_mapping
+
+    return IngestOptions(
+        metadata_file=str(metadata) if metadata else None,
+        max_file_mb=max_file_mb,
+        unlabelled_speaker=unlabelled_speaker,
+        fields=parse_field_mapping(fields),
+        records=records,
+    )
 
 
 def read_team(path: Path | None) -> list[str]:

@@ -19,10 +19,10 @@ from insightminer.cli.common import (
     app,
     console,
     fail,
+    ingest_options,
     print_record,
     read_team,
 )
-from insightminer.config import IngestOptions
 
 
 @app.command()
@@ -40,18 +40,11 @@ def ingest(
 ) -> None:
     """Read transcripts into the project's JSON (one file per interview) and list what was skipped."""
     from insightminer.ingest.files import ingest_paths
-    from insightminer.ingest.readers.common import parse_field_mapping
     from insightminer.storage import atomic_write_json
     from insightminer.text.roles import assign_roles, parse_team
 
     team_members = parse_team(read_team(team))
-    options = IngestOptions(
-        metadata_file=str(metadata) if metadata else None,
-        max_file_mb=max_file_mb,
-        unlabelled_speaker=unlabelled_speaker,
-        fields=parse_field_mapping(fields),
-        records=records,
-    )
+    options = ingest_options(metadata, max_file_mb, unlabelled_speaker, fields, records)
     transcripts, records = ingest_paths(
         inputs,
         options,

@@ -31,6 +31,7 @@ from insightminer.cli.common import (
     check_speakers,
     console,
     fail,
+    ingest_options,
     print_record,
     read_lines,
     read_team,
@@ -41,7 +42,6 @@ from insightminer.config import (
     Config,
     EmbedOptions,
     ExecutionOptions,
-    IngestOptions,
     PersonaOptions,
     RankOptions,
     ReportOptions,
@@ -151,7 +151,6 @@ def run(
     ] = False,
 ) -> None:
     """Run everything: transcripts and audio in, ranked findings, personas and report out."""
-    from insightminer.ingest.readers.common import parse_field_mapping
     from insightminer.pipeline import NoUsableInputError, Pipeline
 
     check_speakers(speakers, min_speakers, max_speakers)
@@ -160,13 +159,7 @@ def run(
         fail("--motivator-backend nli needs --nli-model (a local NLI model folder or a Hugging Face id)")
 
     config = Config(
-        ingest=IngestOptions(
-            metadata_file=str(metadata) if metadata else None,
-            max_file_mb=max_file_mb,
-            unlabelled_speaker=unlabelled_speaker,
-            fields=parse_field_mapping(fields),
-            records=records,
-        ),
+        ingest=ingest_options(metadata, max_file_mb, unlabelled_speaker, fields, records),
         transcribe=replace(
             D.transcribe,
             model=asr_model,

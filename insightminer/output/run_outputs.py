@@ -33,6 +33,7 @@ def write_run_outputs(
     audio_sources: Mapping[str, str | Path],
     options: ReportOptions,
     segment_field: str,
+    trends: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write findings.{json,md,csv}, segments.parquet, personas.{json,md} and report.html into
     `staging` (the folder that becomes `run_dir`: audio links are relative to `run_dir`). Returns
@@ -41,7 +42,8 @@ def write_run_outputs(
     from insightminer.output.html.report import render_report_html
     from insightminer.speech.clips import embedded_clips, relative_audio_urls
 
-    trends = theme_trends(statements, findings, period="auto")
+    if trends is None:  # `report`, or a run without personas: the run passes the trends it made
+        trends = theme_trends(statements, findings, period="auto")
     clips = None
     if audio_sources and options.embed_clips:
         clips = embedded_clips([findings, personas or {}], dict(audio_sources))
