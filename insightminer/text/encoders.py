@@ -325,6 +325,7 @@ class _OpenVINORunner(_Runner):
     def __init__(self, compiled, names: list[str]):
         import openvino as ov
 
+        super().__init__(self._infer)  # one batch at a time: the plain runner's loop
         self._compiled = compiled
         self._names = names
         self._request = None  # for single batches, made on first use
@@ -335,7 +336,7 @@ class _OpenVINORunner(_Runner):
         self.jobs = max(1, jobs)
         self._queue = ov.AsyncInferQueue(compiled, self.jobs) if self.jobs > 1 else None
 
-    def __call__(self, batch: dict[str, np.ndarray]) -> np.ndarray:
+    def _infer(self, batch: dict[str, np.ndarray]) -> np.ndarray:
         if self._request is None:
             self._request = self._compiled.create_infer_request()
         out = self._request.infer([batch[n] for n in self._names])
@@ -361,8 +362,16 @@ class _OpenVINORunner(_Runner):
                 self._queue.start_async([batch[n] for n in self._names], (rows, batch))
         finally:
             self._queue.wait_all()
+            # The queue (C++) holds the callback, whose closure reaches this runner and the caller's
+            # output: a cycle Python's collector cannot see through, which kept every encoder and
+            # its buffers alive for the rest of the run. A plain function breaks it.
+            self._queue.set_callback(_no_callback)
         if errors:
             raise errors[0]
+
+
+def _no_callback(request, userdata) -> None:  # noqa: ARG001 - AsyncInferQueue's callback signature
+    """The callback an idle queue keeps: it references nothing."""
 
 
 def load_exported(folder: Path, backend: str, tokenizer: _Tokenizer) -> _Runner:
