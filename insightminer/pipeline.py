@@ -22,6 +22,7 @@ import numpy as np
 from insightminer.analysis_cache import Analysis, AnalysisCache, analysis_key, model_fingerprints
 from insightminer.config import Config
 from insightminer.devices import resolve_device
+from insightminer.memory import release_freed_memory
 from insightminer.output.run_folder import claim_run_folder, unusable_folder
 from insightminer.schema import InputRecord, Statement, Transcript
 from insightminer.text.embed import Embedder
@@ -112,6 +113,7 @@ class Pipeline:
             start = time.perf_counter()
             yield
         self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - start, 4)
+        release_freed_memory()  # what this stage freed is not held through the next one
 
     def embedder(self, model: str | None = None) -> Embedder:
         """One Embedder per model name, sharing the run's disk cache."""
