@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	# diarization: only the GE2E voice-encoder weights in resemblyzer's wheel are used; its librosa /
-	# webrtcvad dependencies are not needed (insightminer/speaker_encoder.py)
+	# webrtcvad dependencies are not needed (insightminer/speech/speaker_encoder.py)
 	$(BIN)/python -m pip install --quiet --no-deps resemblyzer==0.1.4
 	touch $(STAMP)
 
