@@ -353,11 +353,25 @@ class _OpenVINORunner(_Runner):
             pass
 
     def many(self, batches: Batches, done: Done) -> None:
-        if self._queue is None:
-            try:
-                return super().many(batches, done)
-            finally:
-                self.release_memory()
+        ran = [0]
+
+        def counted() -> Batches:
+            for item in batches:
+                ran[0] += 1
+                yield item
+
+        try:
+            if self._queue is None:
+                super().many(counted(), done)
+            else:
+                self._many_queued(counted(), done)
+        finally:
+            self.release_memory()
+            if ran[0] > 1:  # a long encode (passages): its buffers' pages go back before the next step
+                release_freed_memory()
+
+    def _many_queued(self, batches: Batches, done: Done) -> None:
+        assert self._queue is not None
         errors: list[BaseException] = []
 
         def finished(request, userdata) -> None:
@@ -368,22 +382,17 @@ class _OpenVINORunner(_Runner):
                 errors.append(exc)
 
         self._queue.set_callback(finished)
-        started = 0
         try:
             for rows, batch in batches:
                 if errors:
                     break
                 self._queue.start_async([batch[n] for n in self._names], (rows, batch))
-                started += 1
         finally:
             self._queue.wait_all()
             # The queue (C++) holds the callback, whose closure reaches this runner and the caller's
             # output: a cycle Python's collector cannot see through, which kept every encoder and
             # its buffers alive for the rest of the run. A plain function breaks it.
             self._queue.set_callback(_no_callback)
-            self.release_memory()
-            if started > 1:  # a long encode (passages): its buffers' pages go back before the next step
-                release_freed_memory()
         if errors:
             raise errors[0]
 
