@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
+import subprocess
 import sys
 
 import numpy as np
@@ -141,6 +143,25 @@ def test_export_is_built_once_into_the_cache(monkeypatch, tmp_path):
     assert second.backend_ == "openvino"
     assert (exports[0] / "model.bin").stat().st_mtime_ns == stamp  # reused, not exported again
     assert not [p for p in (tmp_path / "encoders").iterdir() if p.name.startswith(".")]  # no leftovers
+
+
+def test_a_cold_export_leaves_torch_out_of_the_runs_process(tmp_path):
+    """The export runs in a child process: a first run on a fresh cache never imports torch or
+    transformers itself (they stayed resident for the whole run, ~0.45 GB)."""
+    _require("openvino")
+    code = (
+        "import sys\n"
+        "from insightminer.text.encoders import TokenEncoder\n"
+        "from insightminer.model_registry import resolve_head\n"
+        "e = TokenEncoder(resolve_head('emotions-finetuned'), backend='openvino', max_length=64)\n"
+        "print(e.backend_, e(e.tokenize(['The export keeps failing.'])).shape[0],"
+        " 'torch' in sys.modules, 'transformers' in sys.modules)\n"
+    )
+    env = {**os.environ, "INSIGHTMINER_CACHE_DIR": str(tmp_path), "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["openvino", "1", "False", "False"]
+    assert list((tmp_path / "encoders").glob("*/model.xml"))  # it was exported, by the child
 
 
 def test_backend_is_an_execution_detail_not_part_of_the_findings_config():
