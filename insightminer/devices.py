@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 DEVICES = ("auto", "cpu", "cuda")
 
 
@@ -20,8 +23,19 @@ def resolve_device(device: str, runtime: str = "torch") -> str:
             import ctranslate2
 
             return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+        if "torch" not in sys.modules and not nvidia_driver_present():
+            return "cpu"  # importing torch only to hear "no GPU" kept ~0.25 GB resident for the run
         import torch
 
         return "cuda" if torch.cuda.is_available() else "cpu"
     except Exception:  # noqa: BLE001 - no such runtime, or no CUDA driver at all
         return "cpu"
+
+
+def nvidia_driver_present() -> bool:
+    """Whether this machine has an NVIDIA driver at all (its device nodes or proc entry; WSL's GPU
+    node): without one no runtime can see a CUDA GPU, so nothing heavy needs importing to ask."""
+    return any(
+        Path(p).exists()
+        for p in ("/dev/nvidiactl", "/dev/nvidia0", "/proc/driver/nvidia/version", "/dev/dxg")
+    )

@@ -75,7 +75,10 @@ class EmbeddingClassifier:
         self.thresholds_: np.ndarray | None = None
         self.metadata_: dict[str, Any] = {}
         self.input_dim_: int | None = None
-        self._module = None
+        self._module = None  # the torch module while training
+        # Inference runs on these (weight, bias) pairs in numpy: a run that only loads a head never
+        # imports torch (~0.25 GB resident). Dropout is the identity at inference.
+        self._layers: list[tuple[str, np.ndarray, np.ndarray]] | None = None
 
     # -- model -------------------------------------------------------------------------------
     def _build(self, input_dim: int):
@@ -140,6 +143,8 @@ class EmbeddingClassifier:
                 optimiser.step()
                 scheduler.step()
         module.eval()
+        self._layers = _linear_layers({k: v.detach().numpy() for k, v in module.state_dict().items()})
+        self._module = None
         if self.multi_label and self.thresholds_ is None:
             self.thresholds_ = np.full(len(self.labels), 0.5, dtype=np.float32)
         return self
@@ -161,23 +166,26 @@ class EmbeddingClassifier:
 
     # -- inference ---------------------------------------------------------------------------
     def _check_fitted(self) -> None:
-        if self._module is None:
+        if self._layers is None:
             raise RuntimeError("This classifier is not fitted yet: call fit() or load().")
 
     def predict_proba(self, X: np.ndarray, batch_size: int = 4096) -> np.ndarray:
         """Class probabilities (softmax) or per-label probabilities (sigmoid), float32."""
-        import torch
+        from scipy.special import expit, softmax
 
         self._check_fitted()
+        assert self._layers is not None
         X = np.asarray(X, dtype=np.float32)
         if len(X) == 0:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
         outs = []
-        with torch.inference_mode():
-            for start in range(0, len(X), batch_size):
-                logits = self._module(torch.from_numpy(X[start : start + batch_size]))
-                probs = torch.sigmoid(logits) if self.multi_label else torch.softmax(logits, dim=-1)
-                outs.append(probs.numpy())
+        for start in range(0, len(X), batch_size):
+            h = X[start : start + batch_size]
+            for k, (_, weight, bias) in enumerate(self._layers):
+                h = h @ weight.T + bias
+                if k < len(self._layers) - 1:
+                    h = _gelu(h)
+            outs.append(expit(h) if self.multi_label else softmax(h, axis=-1))
         return np.concatenate(outs).astype(np.float32)
 
     def predict(self, X: np.ndarray) -> list:
@@ -225,11 +233,15 @@ class EmbeddingClassifier:
 
     def save(self, folder: str | Path, model_card: str | None = None) -> Path:
         """Write head.safetensors, head.json and (if given) README.md into folder."""
-        from safetensors.torch import save
+        from safetensors.numpy import save
 
         self._check_fitted()
+        assert self._layers is not None
         folder = Path(folder)
-        state = {k: v.detach().contiguous() for k, v in self._module.state_dict().items()}
+        state = {}
+        for prefix, weight, bias in self._layers:  # the torch module's own names ("1.weight", ...)
+            state[f"{prefix}.weight"] = np.ascontiguousarray(weight)
+            state[f"{prefix}.bias"] = np.ascontiguousarray(bias)
         atomic_write_bytes(folder / HEAD_WEIGHTS, save(state))
         atomic_write_text(folder / HEAD_CONFIG, dumps_json(self.config()))
         if model_card is not None:
@@ -238,7 +250,7 @@ class EmbeddingClassifier:
 
     @classmethod
     def load(cls, folder: str | Path) -> EmbeddingClassifier:
-        from safetensors.torch import load
+        from safetensors.numpy import load
 
         folder = Path(folder)
         config_path = folder / HEAD_CONFIG
@@ -264,7 +276,29 @@ class EmbeddingClassifier:
         head.metadata_ = config.get("metadata", {})
         state = load((folder / HEAD_WEIGHTS).read_bytes())
         head.input_dim_ = int(config["input_dim"])
-        head._module = head._build(head.input_dim_)
-        head._module.load_state_dict(state)
-        head._module.eval()
+        layers = _linear_layers(state)
+        expected = 2 if head.hidden_dim and head.hidden_dim > 0 else 1
+        if len(layers) != expected or layers[0][1].shape[1] != head.input_dim_:
+            raise ValueError(f"{folder / HEAD_WEIGHTS}: weights do not match {HEAD_CONFIG}")
+        head._layers = layers
         return head
+
+
+def _linear_layers(state: dict[str, np.ndarray]) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """(name, weight, bias) of each Linear of the Sequential, in order ("1.weight" -> layer 1)."""
+    prefixes = sorted({k.rsplit(".", 1)[0] for k in state}, key=lambda p: int(p) if p.isdigit() else p)
+    return [
+        (
+            p,
+            np.asarray(state[f"{p}.weight"], dtype=np.float32),
+            np.asarray(state[f"{p}.bias"], dtype=np.float32),
+        )
+        for p in prefixes
+    ]
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    """torch's nn.GELU (the exact, erf form), in float32."""
+    from scipy.special import erf
+
+    return (0.5 * x * (1.0 + erf(x * np.float32(0.7071067811865476)))).astype(np.float32)

@@ -60,3 +60,29 @@ def test_multi_label_thresholds():
 def test_unfitted_head_says_so():
     with pytest.raises(RuntimeError, match="not fitted"):
         EmbeddingClassifier(["a"]).predict_proba(np.zeros((1, 4), np.float32))
+
+
+@pytest.mark.parametrize("name", ["motivators", "statement-kind"])
+def test_numpy_inference_matches_the_torch_module_of_each_shipped_head(name, tmp_path):
+    """A loaded head runs in numpy (no torch in a run); its probabilities are the torch module's."""
+    import torch
+    from safetensors.torch import load_file
+
+    from insightminer.model_registry import resolve_head
+
+    folder = resolve_head(name)
+    head = EmbeddingClassifier.load(folder)
+    module = head._build(head.input_dim_)
+    module.load_state_dict(load_file(str(folder / "head.safetensors")))
+    module.eval()
+    X = np.random.default_rng(0).normal(size=(300, head.input_dim_)).astype(np.float32)
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    with torch.inference_mode():
+        logits = module(torch.from_numpy(X))
+        expected = (torch.sigmoid(logits) if head.multi_label else torch.softmax(logits, -1)).numpy()
+    np.testing.assert_allclose(head.predict_proba(X), expected, atol=2e-6)
+    head.save(tmp_path / "copy")  # saved without torch, read back by torch's loader unchanged
+    again = load_file(str(tmp_path / "copy" / "head.safetensors"))
+    original = load_file(str(folder / "head.safetensors"))
+    assert again.keys() == original.keys()
+    assert all(torch.equal(again[k], original[k]) for k in original)
