@@ -146,7 +146,9 @@ def judge_statement(
     if p_con >= t_contra and p_con >= p_sup:
         return "contradicts" if close else "mentions"
     topical = close or p_sup >= t_support or p_men >= 0.5
-    if pol <= -0.3:  # upbeat: "the sync has been great" is not a problem, whatever it is about
+    # Upbeat: "the sync has been great" is not a problem, whatever it is about. A wish is worded
+    # upbeat too ("I'd love it if the reminders just went out"): for a need, the pair model decides.
+    if pol <= -0.3 and not (kind == "need" and p_sup >= t_support):
         return "mentions" if topical else "unrelated"
     if kind in SUPPORT_KINDS:
         if p_sup >= t_support or (close and p_sup >= opts.min_pair_support):

@@ -14,7 +14,13 @@ import numpy as np
 import pytest
 
 from insightminer.insights.assumption_model import PairClassifier
-from insightminer.insights.assumptions import check_assumptions, parse_assumptions, polarity
+from insightminer.insights.assumptions import (
+    AssumptionOptions,
+    check_assumptions,
+    judge_statement,
+    parse_assumptions,
+    polarity,
+)
 from insightminer.schema import Statement
 
 REPO = Path(__file__).resolve().parents[2]
@@ -139,6 +145,23 @@ def test_parse_assumptions_ranks():
 def test_polarity_reads_emotions():
     assert polarity({"annoyance": 0.8}) > 0 > polarity({"approval": 0.7, "annoyance": 0.1})
     assert polarity({}) == 0.0
+
+
+def test_a_wish_worded_upbeat_supports_but_praise_does_not(pair_model):
+    """ "I'd love it if the reminders just went out" is a need, worded upbeat: the pair model's reading
+    decides. The same upbeat emotions on praise never support."""
+    assumption = "Appointment reminders fail, so patients don't show up"
+    wish = "I'd love it if it just sent the reminder texts reliably."
+    praise = "The reminder texts go out reliably, patients love them."
+    probs = pair_model.predict_proba([assumption, assumption], [wish, praise])
+    t_sup = pair_model.metadata["thresholds"]["supports"]
+    assert probs[0, 0] >= t_sup  # the pair model reads the wish as voicing the problem
+    upbeat = {"love": 0.8, "desire": 0.4}
+    assert polarity(upbeat) <= -0.3
+    opts = AssumptionOptions()
+    assert judge_statement(probs[0], "need", upbeat, True, t_sup, 0.5, opts) == "supports"
+    assert judge_statement(probs[1], "praise", upbeat, True, t_sup, 0.5, opts) != "supports"
+    assert judge_statement(probs[1], "need", upbeat, True, t_sup, 0.5, opts) != "supports"
 
 
 def test_misaligned_inputs_are_clear_errors(pair_model):
