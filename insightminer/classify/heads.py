@@ -75,7 +75,6 @@ class EmbeddingClassifier:
         self.thresholds_: np.ndarray | None = None
         self.metadata_: dict[str, Any] = {}
         self.input_dim_: int | None = None
-        self._module = None  # the torch module while training
         # Inference runs on these (weight, bias) pairs in numpy: a run that only loads a head never
         # imports torch (~0.25 GB resident). Dropout is the identity at inference.
         self._layers: list[tuple[str, np.ndarray, np.ndarray]] | None = None
@@ -107,8 +106,7 @@ class EmbeddingClassifier:
         X = np.asarray(X, dtype=np.float32)
         targets = self._encode_targets(y)
         self.input_dim_ = int(X.shape[1])
-        self._module = self._build(self.input_dim_)
-        module = self._module
+        module = self._build(self.input_dim_)  # torch only while training
         generator = torch.Generator().manual_seed(self.random_state)
         xs = torch.from_numpy(X)
         if self.multi_label:
@@ -144,7 +142,6 @@ class EmbeddingClassifier:
                 scheduler.step()
         module.eval()
         self._layers = _linear_layers({k: v.detach().numpy() for k, v in module.state_dict().items()})
-        self._module = None
         if self.multi_label and self.thresholds_ is None:
             self.thresholds_ = np.full(len(self.labels), 0.5, dtype=np.float32)
         return self
