@@ -1,4 +1,4 @@
-"""Build data/labels/assumption_pairs.csv from the two hand-written batches (dev and held-back).
+"""Build data/labels/assumption_pairs.csv from the hand-written batches (dev, dev2; held, held2).
 
 Each YAML batch lists, per assumption, statements that support it, contradict it, or merely mention
 its topic. "unrelated" pairs are drawn from the other assumptions' statements: from the same domain
@@ -26,7 +26,12 @@ sys.path.insert(0, str(REPO))
 from insightminer.storage import atomic_write_text  # noqa: E402
 
 LABELS_DIR = REPO / "data" / "labels"
-BATCHES = ("assumption_pairs_dev.yaml", "assumption_pairs_held.yaml")
+BATCHES = (
+    "assumption_pairs_dev.yaml",
+    "assumption_pairs_held.yaml",
+    "assumption_pairs_dev2.yaml",
+    "assumption_pairs_held2.yaml",
+)
 OUT = LABELS_DIR / "assumption_pairs.csv"
 COLUMNS = ["batch", "domain", "assumption_id", "assumption", "statement", "label", "source"]
 OWN = (("supports", "supports"), ("contradicts", "contradicts"), ("mentions", "mentions"))

@@ -44,15 +44,28 @@ def read_pairs(path: Path = DATA) -> list[dict[str, str]]:
 
 
 def split(rows: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
-    dev_ids = sorted({(r["domain"], r["assumption_id"]) for r in rows if r["batch"] == "dev"})
-    calib_ids = {aid for i, (_, aid) in enumerate(dev_ids) if i % 5 == 2}
+    """fit / calib / held, by assumption. Every fifth assumption of each development batch (``dev``,
+    ``dev2``, ...) calibrates; every ``held*`` batch is held back. Per batch, so adding a batch never
+    moves an earlier batch's assumptions between fit and calib."""
+    calib_ids: set[str] = set()
+    for batch in sorted({r["batch"] for r in rows if r["batch"].startswith("dev")}):
+        ids = sorted({(r["domain"], r["assumption_id"]) for r in rows if r["batch"] == batch})
+        calib_ids |= {aid for i, (_, aid) in enumerate(ids) if i % 5 == 2}
     out: dict[str, list[dict[str, str]]] = {"fit": [], "calib": [], "held": []}
     for r in rows:
-        if r["batch"] == "held":
+        if r["batch"].startswith("held"):
             out["held"].append(r)
         else:
             out["calib" if r["assumption_id"] in calib_ids else "fit"].append(r)
     return out
+
+
+def held_batches(held: list[dict[str, str]]) -> dict[str, list[int]]:
+    """Row indices of `held` per held-back batch, for figures batch by batch."""
+    out: dict[str, list[int]] = {}
+    for i, r in enumerate(held):
+        out.setdefault(r["batch"], []).append(i)
+    return dict(sorted(out.items()))
 
 
 def targets(rows: list[dict[str, str]]) -> np.ndarray:
@@ -182,6 +195,10 @@ def train(args: argparse.Namespace) -> None:
         "calib": scores(p_calib, y_calib, t_support, t_contra),
         "calib_uncalibrated_ece": round(expected_calibration_error(softmax(logits_calib), y_calib), 4),
         "held": scores(p_held, y_held, t_support, t_contra),
+        "held_by_batch": {
+            batch: scores(p_held[idx], y_held[idx], t_support, t_contra)
+            for batch, idx in held_batches(held).items()
+        },
         "held_cosine_rule": cosine_rule(held),
     }
     model.metadata = {
@@ -190,6 +207,7 @@ def train(args: argparse.Namespace) -> None:
         "figures": figures,
         "training": {
             "data": "data/labels/assumption_pairs.csv",
+            "data_summary": data_summary(parts),
             "fit_pairs": len(fit),
             "calib_pairs": len(calib),
             "held_pairs": len(held),
@@ -208,12 +226,60 @@ def train(args: argparse.Namespace) -> None:
     print(f"saved {args.out}")
 
 
+def data_summary(parts: dict[str, list[dict[str, str]]]) -> dict:
+    """Counts for the model card: pairs, assumptions and domains per split and per batch."""
+    rows = [r for part in parts.values() for r in part]
+
+    def count(sel: list[dict[str, str]]) -> dict:
+        return {
+            "pairs": len(sel),
+            "assumptions": len({r["assumption_id"] for r in sel}),
+            "domains": sorted({r["domain"] for r in sel}),
+        }
+
+    return {
+        "all": count(rows),
+        "batches": {
+            b: count([r for r in rows if r["batch"] == b]) for b in sorted({r["batch"] for r in rows})
+        },
+    }
+
+
+def score_only(folder: Path) -> None:
+    """Score a trained model on today's held-back batches with its own thresholds (no training):
+    how a model trained before a batch was written does on it."""
+    model = PairClassifier.load(str(folder))
+    held = split(read_pairs())["held"]
+    y = targets(held)
+    p = model.predict_proba([r["assumption"] for r in held], [r["statement"] for r in held])
+    t = model.metadata["thresholds"]
+    print({"held": scores(p, y, t["supports"], t["contradicts"])})
+    for batch, idx in held_batches(held).items():
+        print({batch: scores(p[idx], y[idx], t["supports"], t["contradicts"])})
+
+
 def _row(name: str, s: dict) -> str:
     prf = " | ".join(
         " / ".join(f"{s[c][k]:.3f}" for k in ("precision", "recall", "f1"))
         for c in ("supports", "contradicts")
     )
     return f"| {name} | {s['pairs']} | {s['accuracy']:.3f} | {s['macro_f1']:.3f} | {s['ece']:.3f} | {prf} |"
+
+
+def _data_text(summary: dict | None) -> str:
+    if not summary:  # a card of a model trained before the summary was recorded
+        return "2,112 pairs, 48 assumptions in 12 consumer and B2B domains (batches dev and held)."
+    lines = []
+    for batch, c in summary["batches"].items():
+        lines.append(
+            f"- `{batch}`: {c['pairs']:,} pairs, {c['assumptions']} assumptions, "
+            f"{len(c['domains'])} domains ({', '.join(c['domains'])})"
+        )
+    return "\n".join(lines)
+
+
+def _held_rows(by_batch: dict) -> str:
+    return "\n".join(_row(f"held: `{b}` only", s) for b, s in by_batch.items() if len(by_batch) > 1)
 
 
 def model_card(meta: dict, temperature: float, train_s: float, pairs_per_s: float) -> str:
@@ -236,15 +302,17 @@ without the problem: questions, neutral facts, general praise) or `unrelated`.
   kind (pain_point / need) and polarity on top (see `insightminer/assumptions.py`).
 
 ## Data
-`data/labels/assumption_pairs.csv` (written for the project, see `data/labels/README.md`): 2,112 pairs,
-48 assumptions in 12 consumer and B2B domains; per assumption 6 supports (complaints, stories,
-questions, wishes, sarcasm, paraphrases that share no word with it), 3 denials, 5 topical mentions,
-30 unrelated (18 pains of the other assumptions of the same domain: same product and vocabulary,
-different problem; 6 denials / mentions from the same domain; 6 pains from other domains).
+`data/labels/assumption_pairs.csv` (written for the project, see `data/labels/README.md`):
+{_data_text(tr.get("data_summary"))}
+Per assumption: supports (complaints, stories, questions, wishes, sarcasm, paraphrases that share no
+word with it; the `dev2` / `held2` batches weight hedged and understated complaints, flat statements
+of a painful state and rhetorical questions), denials, topical mentions, and unrelated pairs (pains
+of the other assumptions of the same domain: same product and vocabulary, different problem; denials
+/ mentions from the same domain; pains from other domains).
 Splits by assumption: fit {tr["fit_pairs"]} pairs (weights), calib {tr["calib_pairs"]} pairs (every
-fifth development assumption: temperature and thresholds), held {tr["held_pairs"]} pairs (a separate
-batch written afterwards in three other domains: smart home, travel booking, insurance claims; never
-used for any choice).
+fifth assumption of each development batch: temperature and thresholds), held {tr["held_pairs"]} pairs
+(the `held*` batches, written after the development batches in other domains; never used for any
+choice).
 
 ## Training
 AdamW, encoder LR {tr["learning_rate"]}, head LR {tr["head_learning_rate"]}, linear warm-up/decay,
@@ -256,6 +324,7 @@ Script: `scripts/train_assumption_check.py` ({train_s:.0f} s on a 2-core x86_64 
 |---|---|---|---|---|---|---|
 {_row("calib", f["calib"])}
 {_row("held (never tuned on)", f["held"])}
+{_held_rows(f.get("held_by_batch", {}))}
 
 Calibration: ECE on calib before temperature scaling {f["calib_uncalibrated_ece"]:.3f}.
 Today's rule on the same held pairs (MiniLM cosine >= 0.5 = support): support precision
@@ -307,9 +376,14 @@ def main() -> None:
     parser.add_argument(
         "--recard", action="store_true", help="only rewrite --out's README.md from its head.json"
     )
+    parser.add_argument(
+        "--score-only", action="store_true", help="only score --out's model on the held-back batches"
+    )
     args = parser.parse_args()
     if args.recard:
         recard(args.out)
+    elif args.score_only:
+        score_only(args.out)
     else:
         train(args)
 
