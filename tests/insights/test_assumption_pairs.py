@@ -46,5 +46,11 @@ def test_held_back_batches_stay_out_of_fit_and_calibration(csv_rows):
     fit_ids = {r["assumption_id"] for r in parts["fit"]}
     calib = parts["calib"]
     assert calib and not {r["assumption_id"] for r in calib} & fit_ids
-    assert {r["batch"] for r in calib} == {r["batch"] for r in csv_rows if r["batch"].startswith("dev")}
+    assert {r["batch"] for r in calib} == set(train.FIT_BATCHES)
+    # with every development batch, each one calibrates, and the held-back split is the same
+    every = tuple(sorted({r["batch"] for r in csv_rows if r["batch"].startswith("dev")}))
+    wide = train.split(csv_rows, every)
+    assert {r["batch"] for r in wide["calib"]} == set(every)
+    assert wide["held"] == parts["held"]
+    assert not {r["assumption_id"] for r in wide["held"]} & {r["assumption_id"] for r in wide["fit"]}
     assert set(train.held_batches(parts["held"])) == {r["batch"] for r in parts["held"]}
