@@ -169,7 +169,17 @@ def test_bounded_model_calls_give_the_same_vectors(monkeypatch):
     texts = [" ".join([sentence] * (1 + i % 9)) for i in range(40)]  # up to ~180 tokens
     encoder = encoders.SentenceEncoder(resolve_embedding_model("all-MiniLM-L6-v2"), backend="auto")
     monkeypatch.setattr(encoders, "MAX_BATCH_TOKENS", 1_000_000)
+    assert len(encoders.token_batches(encoder._tokens.tokenize.encode(texts), 32)) == 2  # 32 + 8 rows
     whole = encoder.encode(texts, batch_size=32)
     monkeypatch.setattr(encoders, "MAX_BATCH_TOKENS", 300)  # one or two texts per model call
+    assert len(encoders.token_batches(encoder._tokens.tokenize.encode(texts), 32)) > 10
     bounded = encoder.encode(texts, batch_size=32)
     assert np.abs(whole - bounded).max() < 1e-5
+
+
+def test_long_texts_run_fewer_rows_per_call_and_statements_as_before():
+    from insightminer.text.encoders import rows_per_call
+
+    assert rows_per_call(20, 64) == 64 and rows_per_call(64, 64) == 64  # statements: the batch size
+    assert rows_per_call(128, 64) == 32 and rows_per_call(256, 64) == 16  # passages: token-bound
+    assert rows_per_call(8192, 64) == 1 and rows_per_call(0, 64) == 64

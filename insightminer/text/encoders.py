@@ -40,7 +40,10 @@ logger = logging.getLogger("insightminer")
 BACKENDS = ("auto", "torch", "openvino", "onnx")
 _RUNTIME_MODULE = {"openvino": "openvino", "onnx": "onnxruntime"}
 EXPORT_FORMAT = 1  # bump when the export code changes what it writes
-#: Padded tokens per model call (16 texts at 256 tokens): bounds the runtime's activation memory.
+#: Padded tokens per model call (64 texts at 64 tokens, 16 at 256): bounds the runtime's activation
+#: memory. A lower cap for long texts was measured on a 20 MB transcript's 38k passages: a cap on
+#: attention cells (4 texts at 256 tokens) cut the first batches' jump but raised the whole encode's
+#: peak (2.07 GB against 1.75): the runtime's memory grows with every distinct batch shape it runs.
 MAX_BATCH_TOKENS = 4096
 
 
@@ -479,18 +482,21 @@ def _torch_runner(folder: Path, device: str) -> _Runner:
     return _Runner(run_torch)
 
 
-def token_batches(
-    encodings: Sequence[Any], batch_size: int, max_tokens: int = MAX_BATCH_TOKENS
-) -> list[list[int]]:
-    """Row indices per batch, most tokens first: at most `batch_size` rows, and at most `max_tokens`
-    padded tokens (rows x the batch's longest), so long texts (passages) go in smaller batches and the
-    runtime never holds more than a bounded batch of activations per stream."""
+def rows_per_call(tokens: int, batch_size: int) -> int:
+    """Rows of `tokens` padded tokens one model call runs: at most `batch_size` and MAX_BATCH_TOKENS
+    tokens (read at call time, so a test can lower it)."""
+    return max(1, min(batch_size, MAX_BATCH_TOKENS // max(1, tokens)))
+
+
+def token_batches(encodings: Sequence[Any], batch_size: int) -> list[list[int]]:
+    """Row indices per batch, most tokens first, `rows_per_call` rows each: long texts (passages) go
+    in smaller batches, so the runtime never holds more than a bounded batch of activations per stream."""
     order = token_length_order(encodings)
     chunks: list[list[int]] = []
     start = 0
     while start < len(order):
-        longest = max(1, len(encodings[order[start]].ids))  # sorted: the first row is the longest
-        size = max(1, min(batch_size, max_tokens // longest))
+        longest = len(encodings[order[start]].ids)  # sorted: the first row is the longest
+        size = rows_per_call(longest, batch_size)
         chunks.append(order[start : start + size])
         start += size
     return chunks
@@ -530,14 +536,14 @@ class TokenEncoder:
             self._run = _torch_runner(self.folder, device)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> np.ndarray:
-        """The batch's token states, run MAX_BATCH_TOKENS (padded) tokens at a time.
+        """The batch's token states, `rows_per_call` rows at a time.
 
         A batch of 64 long texts (passages at 256 tokens) made the runtime hold ~0.45 GB of
         activations for the rest of the run; row slices of the tokenised batch keep every text's
         input (its tokens and its padding) as it was, so only the batch's row count changes.
         """
         rows, tokens = batch["input_ids"].shape
-        step = max(1, MAX_BATCH_TOKENS // max(tokens, 1))
+        step = rows_per_call(tokens, rows)
         if rows <= step:
             return self._run(batch)
         parts = [self._run({k: v[s : s + step] for k, v in batch.items()}) for s in range(0, rows, step)]

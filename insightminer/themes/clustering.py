@@ -209,6 +209,10 @@ def _rowwise_dot(
     """Cosine of each selected row to its own label's centroid (blocked to bound memory)."""
     sel = np.flatnonzero(rows)
     out = np.empty(len(sel), dtype=np.float32)
+    if isinstance(x, SplitRows):
+        # Each row's own result does not depend on its block; the key-phrase part's per-non-zero
+        # index and product arrays (~50 bytes a non-zero) are what a block holds.
+        block = min(block, 8192)
     for s in range(0, len(sel), block):
         r = sel[s : s + block]
         if isinstance(x, SplitRows):
