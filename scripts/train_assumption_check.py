@@ -70,6 +70,16 @@ def split(
     return out
 
 
+def held_scores(probs: np.ndarray, held: list[dict[str, str]], t_support: float, t_contra: float) -> dict:
+    """`scores` on all held-back pairs ("held") and on each held-back batch ("held_by_batch")."""
+    y = targets(held)
+    by_batch = held_batches(held)
+    return {
+        "held": scores(probs, y, t_support, t_contra),
+        "held_by_batch": {b: scores(probs[idx], y[idx], t_support, t_contra) for b, idx in by_batch.items()},
+    }
+
+
 def held_batches(held: list[dict[str, str]]) -> dict[str, list[int]]:
     """Row indices of `held` per held-back batch, for figures batch by batch."""
     out: dict[str, list[int]] = {}
@@ -191,7 +201,7 @@ def train(args: argparse.Namespace) -> None:
         print(f"epoch {epoch + 1}: calib accuracy {acc:.4f} ({time.time() - t0:.0f}s)", flush=True)
     train_s = time.time() - t0
 
-    y_calib, y_held = targets(calib), targets(held)
+    y_calib = targets(calib)
     logits_calib = model.predict_logits([r["assumption"] for r in calib], [r["statement"] for r in calib])
     temperature = fit_temperature(logits_calib, y_calib)
     p_calib = softmax(logits_calib, temperature)
@@ -204,11 +214,7 @@ def train(args: argparse.Namespace) -> None:
     figures = {
         "calib": scores(p_calib, y_calib, t_support, t_contra),
         "calib_uncalibrated_ece": round(expected_calibration_error(softmax(logits_calib), y_calib), 4),
-        "held": scores(p_held, y_held, t_support, t_contra),
-        "held_by_batch": {
-            batch: scores(p_held[idx], y_held[idx], t_support, t_contra)
-            for batch, idx in held_batches(held).items()
-        },
+        **held_scores(p_held, held, t_support, t_contra),
         "held_cosine_rule": cosine_rule(held),
     }
     model.metadata = {
@@ -261,12 +267,12 @@ def score_only(folder: Path) -> None:
     how a model trained before a batch was written does on it."""
     model = PairClassifier.load(str(folder))
     held = split(read_pairs())["held"]
-    y = targets(held)
     p = model.predict_proba([r["assumption"] for r in held], [r["statement"] for r in held])
     t = model.metadata["thresholds"]
-    print({"held": scores(p, y, t["supports"], t["contradicts"])})
-    for batch, idx in held_batches(held).items():
-        print({batch: scores(p[idx], y[idx], t["supports"], t["contradicts"])})
+    figures = held_scores(p, held, t["supports"], t["contradicts"])
+    print({"held": figures["held"]})
+    for batch, s in figures["held_by_batch"].items():
+        print({batch: s})
 
 
 def _row(name: str, s: dict) -> str:

@@ -162,25 +162,25 @@ class EmbeddingClassifier:
         return np.array([index[v] for v in arr], dtype=np.int64)
 
     # -- inference ---------------------------------------------------------------------------
-    def _check_fitted(self) -> None:
+    def _fitted_layers(self) -> list[tuple[str, np.ndarray, np.ndarray]]:
         if self._layers is None:
             raise RuntimeError("This classifier is not fitted yet: call fit() or load().")
+        return self._layers
 
     def predict_proba(self, X: np.ndarray, batch_size: int = 4096) -> np.ndarray:
         """Class probabilities (softmax) or per-label probabilities (sigmoid), float32."""
         from scipy.special import expit, softmax
 
-        self._check_fitted()
-        assert self._layers is not None
+        layers = self._fitted_layers()
         X = np.asarray(X, dtype=np.float32)
         if len(X) == 0:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
         outs = []
         for start in range(0, len(X), batch_size):
             h = X[start : start + batch_size]
-            for k, (_, weight, bias) in enumerate(self._layers):
+            for k, (_, weight, bias) in enumerate(layers):
                 h = h @ weight.T + bias
-                if k < len(self._layers) - 1:
+                if k < len(layers) - 1:
                     h = _gelu(h)
             outs.append(expit(h) if self.multi_label else softmax(h, axis=-1))
         return np.concatenate(outs).astype(np.float32)
@@ -232,11 +232,10 @@ class EmbeddingClassifier:
         """Write head.safetensors, head.json and (if given) README.md into folder."""
         from safetensors.numpy import save
 
-        self._check_fitted()
-        assert self._layers is not None
+        layers = self._fitted_layers()
         folder = Path(folder)
         state = {}
-        for prefix, weight, bias in self._layers:  # the torch module's own names ("1.weight", ...)
+        for prefix, weight, bias in layers:  # the torch module's own names ("1.weight", ...)
             state[f"{prefix}.weight"] = np.ascontiguousarray(weight)
             state[f"{prefix}.bias"] = np.ascontiguousarray(bias)
         atomic_write_bytes(folder / HEAD_WEIGHTS, save(state))
