@@ -345,7 +345,15 @@ def _fallback_notice(backend: str, name: str, exc: BaseException) -> None:
 #: stream each (on 2 cores: 2 streams of 1 thread), which measured faster than one batch on all
 #: cores: MiniLM's small matrices keep one thread busier than two (docs/benchmarks/backends.md).
 #: A batch's result does not depend on the stream that ran it (tests/test_encoders.py).
-OPENVINO_CONFIG: dict[str, str] = {"INFERENCE_PRECISION_HINT": "f32", "PERFORMANCE_HINT": "THROUGHPUT"}
+#: CPU_RUNTIME_CACHE_CAPACITY: the CPU plugin keeps compiled kernels per input shape (default 5,000
+#: shapes); long texts in token-sized batches bring hundreds of shapes, and RSS climbed with each
+#: (12,000 passage-length texts: 0.65 -> 0.75 GB; with 20 kept, 0.65 -> 0.69, same time, vectors
+#: bit-identical; docs/benchmarks/large_inputs.md).
+OPENVINO_CONFIG: dict[str, str] = {
+    "INFERENCE_PRECISION_HINT": "f32",
+    "PERFORMANCE_HINT": "THROUGHPUT",
+    "CPU_RUNTIME_CACHE_CAPACITY": "20",
+}
 
 #: A batch queue's callback: (row indices, padded batch, last hidden state) -> None.
 Done = Callable[[list[int], dict[str, np.ndarray], np.ndarray], None]
